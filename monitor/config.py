@@ -1,0 +1,295 @@
+"""Settings: pydantic models of the TOML config, validated once at start, defaults in one place."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DEFAULT_CONFIG_CANDIDATES = ("config/monitor.toml", "monitor.toml")
+DEFAULT_USER_AGENT = "monitor/0.1 (state-media watcher; polite polling)"
+
+
+class ConfigError(Exception):
+    """A config file is missing, unreadable or invalid; the message names file, key and what was expected."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageSettings(_Strict):
+    path: Path = Path("monitor.db")
+
+
+class FetchSettings(_Strict):
+    timeout: Annotated[float, Field(gt=0)] = 60.0
+    connect_timeout: Annotated[float, Field(gt=0)] = 10.0
+    min_delay: Annotated[float, Field(ge=0)] = 2.0
+    per_host_concurrency: Annotated[int, Field(ge=1, le=16)] = 1
+    user_agent: str = DEFAULT_USER_AGENT
+    max_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
+    retries: Annotated[int, Field(ge=0, le=5)] = 2
+    backoff: Annotated[float, Field(ge=0)] = 1.0
+    max_retry_after: Annotated[float, Field(ge=0)] = 3600.0
+    max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    article_concurrency: Annotated[int, Field(ge=1, le=16)] = 2
+    max_articles_per_run: Annotated[int, Field(ge=0)] = 50
+
+
+class CssSelectors(_Strict):
+    """Selectors of the generic `css` adapter."""
+
+    item: str
+    title: str
+    link: str = "a"
+    date: str | None = None
+    teaser: str | None = None
+    date_format: str | None = None
+    article_title: str | None = None
+    article_body: str | None = None
+    article_date: str | None = None
+
+
+class SourceSettings(_Strict):
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    adapter: Literal["kcna", "rodong", "kcnawatch", "naenara", "css"]
+    url: AnyHttpUrl
+    interval: Annotated[float, Field(gt=0)] = 600.0
+    jitter: Annotated[float, Field(ge=0)] | None = None
+    fetch_articles: bool = False
+    enabled: bool = True
+    css: CssSelectors | None = None
+
+    @model_validator(mode="after")
+    def _css_needs_selectors(self) -> SourceSettings:
+        if self.adapter == "css" and self.css is None:
+            raise ValueError("adapter 'css' needs a [sources.css] table with at least `item` and `title`")
+        return self
+
+    @property
+    def url_str(self) -> str:
+        """The source URL as a plain string."""
+        return str(self.url)
+
+
+def _read_secret(value: SecretStr | None, env: str | None, file: Path | None, what: str) -> str | None:
+    if value is not None:
+        return value.get_secret_value()
+    if env:
+        found = os.environ.get(env)
+        if found is None:
+            raise ConfigError(f"{what}: environment variable {env} is not set")
+        return found
+    if file is not None:
+        cred_dir = os.environ.get("CREDENTIALS_DIRECTORY")
+        path = file if file.is_absolute() or not cred_dir else Path(cred_dir) / file
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{what}: cannot read secret file {path}: {exc.strerror}") from exc
+    return None
+
+
+class WebhookSettings(_Strict):
+    url: AnyHttpUrl
+    secret: SecretStr | None = None
+    secret_env: str | None = None
+    secret_file: Path | None = None
+    timeout: Annotated[float, Field(gt=0)] = 20.0
+    enabled: bool = True
+
+    @field_validator("secret")
+    @classmethod
+    def _whsec(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("whsec_"):
+            raise ValueError("a webhook secret starts with 'whsec_' followed by base64")
+        return v
+
+    def resolved_secret(self) -> str | None:
+        """The signing secret from `secret`, `secret_env` or `secret_file`."""
+        return _read_secret(self.secret, self.secret_env, self.secret_file, "alerts.webhook.secret")
+
+
+class EmailSettings(_Strict):
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    sender: str
+    recipients: Annotated[list[str], Field(min_length=1)]
+    security: Literal["plain", "starttls", "tls"] = "plain"
+    username: str | None = None
+    password: SecretStr | None = None
+    password_env: str | None = None
+    password_file: Path | None = None
+    timeout: Annotated[float, Field(gt=0)] = 30.0
+    enabled: bool = True
+
+    def resolved_password(self) -> str | None:
+        """The SMTP password from `password`, `password_env` or `password_file`."""
+        return _read_secret(self.password, self.password_env, self.password_file, "alerts.email.password")
+
+
+class RuleSettings(_Strict):
+    """What raises an alert."""
+
+    high_level_only: bool = True
+    countries: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    update_on_new_report: bool = False
+    digest_minutes: Annotated[int, Field(ge=0)] = 0
+
+
+class OperatorSettings(_Strict):
+    failure_threshold: Annotated[int, Field(ge=1)] = 3
+    enabled: bool = True
+
+
+class AlertSettings(_Strict):
+    webhook: WebhookSettings | None = None
+    email: EmailSettings | None = None
+    rules: RuleSettings = RuleSettings()
+    operator: OperatorSettings = OperatorSettings()
+    max_attempts: Annotated[int, Field(ge=1)] = 12
+    dispatch_interval: Annotated[float, Field(gt=0)] = 2.0
+
+
+class ClassifySettings(_Strict):
+    gazetteer: Path | None = None
+
+
+class ArchiveSettings(_Strict):
+    recheck_days: Annotated[float, Field(ge=0)] = 7
+    recheck_interval: Annotated[float, Field(ge=0)] = 6 * 3600
+    alert_on_removal: bool = False
+
+
+class LogSettings(_Strict):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    format: Literal["auto", "json", "console"] = "auto"
+
+
+class Settings(_Strict):
+    storage: StorageSettings = StorageSettings()
+    fetch: FetchSettings = FetchSettings()
+    sources: list[SourceSettings] = Field(default_factory=list)
+    alerts: AlertSettings = AlertSettings()
+    classify: ClassifySettings = ClassifySettings()
+    archive: ArchiveSettings = ArchiveSettings()
+    log: LogSettings = LogSettings()
+    config_path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        seen: set[str] = set()
+        for src in self.sources:
+            if src.name in seen:
+                raise ValueError(f"duplicate source name {src.name!r}: each [[sources]] needs its own name")
+            seen.add(src.name)
+        return self
+
+    @property
+    def base_dir(self) -> Path:
+        """Directory that relative paths in the config are relative to."""
+        return self.config_path.parent if self.config_path else Path.cwd()
+
+    def resolve(self, path: Path) -> Path:
+        """Resolve a config path relative to the config file."""
+        return path if path.is_absolute() else (self.base_dir / path)
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite database file."""
+        return self.resolve(self.storage.path)
+
+    def source(self, name: str) -> SourceSettings:
+        """The source named `name`, or ConfigError."""
+        for src in self.sources:
+            if src.name == name:
+                return src
+        raise ConfigError(f"no source named {name!r}; known: {', '.join(s.name for s in self.sources) or 'none'}")
+
+
+def _location(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
+    """Render a pydantic error location as a TOML key, naming sources by their name."""
+    parts: list[str] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(part, int):
+            name = node[part].get("name") if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, list) and isinstance(name, str):
+                parts[-1] = f"{parts[-1]}[{part}] (name = {name!r})"
+            else:
+                parts[-1] = f"{parts[-1]}[{part}]"
+        else:
+            parts.append(str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts) or "(top level)"
+
+
+def _explain(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling against the documented keys)"
+    if kind == "missing":
+        return "required key is missing"
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    return msg
+
+
+def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
+    """Validate a TOML document already read; raise ConfigError with one line per problem."""
+    where = str(path) if path else "<config>"
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{where}: {_location(tuple(e['loc']), data)}: {_explain(dict(e))}" for e in exc.errors()]
+        raise ConfigError("\n".join(lines)) from None
+    return settings.model_copy(update={"config_path": path.resolve() if path else None})
+
+
+def find_config(explicit: Path | None) -> Path:
+    """The config file to use: --config, then $MONITOR_CONFIG, then config/monitor.toml or monitor.toml here."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("MONITOR_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in DEFAULT_CONFIG_CANDIDATES:
+        if Path(candidate).exists():
+            return Path(candidate)
+    raise ConfigError(
+        "no config file: pass --config PATH, set MONITOR_CONFIG, or create config/monitor.toml "
+        "(the repository's config/monitor.toml is a working example)"
+    )
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate a config file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_settings(data, path)
