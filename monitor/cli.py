@@ -1,0 +1,372 @@
+"""The `monitor` command line: a thin Typer layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from monitor.config import ConfigError, Settings, find_config, load_settings
+from monitor.logging import configure_logging
+from monitor.store import Store, StoreError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Watch DPRK state-media sites, classify every item, alert on new high-level meetings.")
+alerts_app = typer.Typer(add_completion=False, help="Alert deliveries: list, retry, test, re-enable channels.")
+app.add_typer(alerts_app, name="alerts")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class State:
+    config: Path | None = None
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print an error to stderr and exit with `code`."""
+    err.print(f"error: {message}", markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def settings() -> Settings:
+    """Load the config named by --config / MONITOR_CONFIG / the default locations, or exit 2."""
+    try:
+        loaded = load_settings(find_config(State.config))
+    except ConfigError as exc:
+        fail(str(exc))
+    configure_logging(loaded.log.level, loaded.log.format)
+    return loaded
+
+
+def open_store(s: Settings) -> Store:
+    """Open the configured database, or exit 2 with what is wrong."""
+    try:
+        return Store(s.db_path)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to stdout (plain, so that pipes get exactly JSON)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.callback()
+def main_options(
+    config: Annotated[Path | None, typer.Option("--config", "-c", envvar="MONITOR_CONFIG",
+                                                help="Config file (TOML). Default: config/monitor.toml.")] = None,
+) -> None:
+    """Global options."""
+    State.config = config
+
+
+@app.command()
+def run(
+    once: Annotated[bool, typer.Option("--once", help="One pass over every source, deliver due alerts, exit.")] = False,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+) -> None:
+    """Run the daemon (or one pass with --once: exit 0 all fine, 1 some source failed, 2 bad usage/config)."""
+    s = settings()
+    if once:
+        from monitor.dispatch import Dispatcher
+        from monitor.runner import close_context, enabled_sources, open_context, run_all
+
+        try:
+            ctx = open_context(s)
+            sources = enabled_sources(s, source)
+        except (ConfigError, StoreError) as exc:
+            fail(str(exc))
+        try:
+            summaries = run_all(ctx, sources)
+            dispatcher = Dispatcher(s, ctx.store)
+            try:
+                delivered = dispatcher.run_once()
+            finally:
+                dispatcher.close()
+        finally:
+            close_context(ctx)
+        failed = [x for x in summaries if x.failed]
+        for x in failed:
+            err.print(f"{x.source}: {x.status}: {x.error}", markup=False, highlight=False)
+        for problem in delivered.errors:
+            err.print(f"alert {problem}", markup=False, highlight=False)
+        new = sum(x.new_items for x in summaries)
+        err.print(f"{len(summaries)} sources, {len(failed)} failed, {new} new items, {delivered.sent} alerts sent",
+                  markup=False, highlight=False)
+        raise typer.Exit(1 if failed else 0)
+    from monitor.daemon import Daemon
+
+    if source:
+        fail("--source works with --once only")
+    try:
+        Daemon(s).run()
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Health of every source, alert counts and item counts."""
+    s = settings()
+    store = open_store(s)
+    data = store.status([x.name for x in s.sources])
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"Sources ({s.db_path})")
+    for col in ("source", "adapter", "status", "last ok", "failures", "items", "last error"):
+        table.add_column(col, overflow="fold")
+    for src in data["sources"]:
+        failing = src["consecutive_failures"]
+        style = "red" if failing else ("green" if src["last_ok_at"] else "yellow")
+        table.add_row(src["name"], src["adapter"], src["last_status"] or "never run", (src["last_ok_at"] or "-")[:19],
+                      str(failing), str(src["items"]), src["last_error"] or "", style=style)
+    out.print(table)
+    a, i = data["alerts"], data["items"]
+    out.print(f"alerts: {a['pending']} pending, {a['sent']} sent, {a['dead']} dead; items: {i['total']} "
+              f"({i['high_level_meetings']} high-level meetings, {i['events']} events)", highlight=False)
+
+
+@app.command()
+def items(
+    source: Annotated[str | None, typer.Option(help="Only items seen on this source.")] = None,
+    category: Annotated[str | None, typer.Option(help="meeting | diplomatic | domestic")] = None,
+    since: Annotated[str | None, typer.Option(help="Only items first seen or published since YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Stored items, newest first."""
+    if category and category not in ("meeting", "diplomatic", "domestic"):
+        fail(f"--category must be meeting, diplomatic or domestic, not {category!r}")
+    s = settings()
+    rows = open_store(s).items(source=source, category=category, since=since, limit=limit or None)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} items")
+    for col in ("id", "published", "category", "source", "title", "participants"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        cat = r["category"] or "-"
+        style = "bold red" if cat == "meeting" and r["high_level"] else ("yellow" if cat != "domestic" else None)
+        table.add_row(str(r["id"]), r["published"] or "-", cat + (" (high)" if r["high_level"] else ""), r["source"],
+                      r["title"], ", ".join(r["participants"]), style=style)
+    out.print(table)
+
+
+@app.command()
+def sources() -> None:
+    """The configured sources."""
+    s = settings()
+    table = Table(title=f"{len(s.sources)} sources ({s.config_path})")
+    for col in ("name", "adapter", "url", "interval", "articles", "enabled"):
+        table.add_column(col, overflow="fold")
+    for src in s.sources:
+        table.add_row(src.name, src.adapter, src.url_str, f"{src.interval:g} s", "yes" if src.fetch_articles else "no",
+                      "yes" if src.enabled else "no")
+    out.print(table)
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts_list(
+    ctx: typer.Context,
+    status_filter: Annotated[str | None, typer.Option("--status", help="pending | sent | dead")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Alert deliveries: status, attempts, last error."""
+    if ctx.invoked_subcommand is not None:
+        return
+    s = settings()
+    rows = open_store(s).alerts(status_filter)
+    if as_json:
+        print_json([{k: r[k] for k in ("id", "channel", "status", "attempts", "last_error", "event_id", "kind",
+                                       "created_at", "sent_at")} for r in rows])
+        return
+    table = Table(title=f"{len(rows)} alerts")
+    for col in ("id", "channel", "kind", "status", "attempts", "created", "last error"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        style = {"dead": "red", "pending": "yellow"}.get(r["status"])
+        table.add_row(r["id"], r["channel"], r["kind"], r["status"], str(r["attempts"]), r["created_at"][:19],
+                      r["last_error"] or "", style=style)
+    out.print(table)
+
+
+@alerts_app.command("retry")
+def alerts_retry(alert_id: Annotated[str, typer.Argument(help="The alert id (see `monitor alerts`).")]) -> None:
+    """Put a dead alert back in line and try to deliver it now."""
+    from monitor.dispatch import Dispatcher
+    from monitor.outbox import retry
+
+    s = settings()
+    store = open_store(s)
+    if not retry(store, alert_id):
+        fail(f"no pending or dead alert {alert_id!r} (see `monitor alerts`)", 1)
+    dispatcher = Dispatcher(s, store)
+    try:
+        result = dispatcher.run_once()
+    finally:
+        dispatcher.close()
+    row = store.one("SELECT status, last_error FROM outbox WHERE id = ?", (alert_id,)) or {}
+    out.print(f"{alert_id}: {row.get('status')} {row.get('last_error') or ''}".strip(), markup=False)
+    raise typer.Exit(0 if row.get("status") == "sent" else 1 if result.errors else 0)
+
+
+@alerts_app.command("enable")
+def alerts_enable(channel: Annotated[str, typer.Argument(help="webhook | email")]) -> None:
+    """Re-enable a channel that was disabled (its endpoint answered 410 Gone)."""
+    from monitor.outbox import enable_channel
+
+    s = settings()
+    done = enable_channel(open_store(s), channel)
+    out.print(f"{channel}: {'enabled again' if done else 'was not disabled'}", markup=False)
+
+
+@alerts_app.command("test")
+def alerts_test() -> None:
+    """Send a test message to every configured channel and show each result."""
+    from datetime import UTC, datetime
+
+    from monitor.alerts import AlertMessage
+    from monitor.dispatch import Dispatcher
+
+    s = settings()
+    dispatcher = Dispatcher(s, open_store(s))
+    channels = [c for c, conf in (("webhook", s.alerts.webhook), ("email", s.alerts.email)) if conf is not None]
+    if not channels:
+        fail("no alert channel configured ([alerts.webhook] or [alerts.email])")
+    now = datetime.now(UTC)
+    msg = AlertMessage(alert_id=f"msg_test_{int(now.timestamp())}", kind="test", created_at=now,
+                       payload={"message": "Test message from monitor: this channel works.", "sent_at": now.isoformat()})
+    ok = True
+    try:
+        for channel in channels:
+            result = dispatcher.deliver(channel, msg)
+            ok = ok and result.outcome == "sent"
+            style = "green" if result.outcome == "sent" else "red"
+            out.print(f"[{style}]{channel}: {result.outcome}[/{style}] {result.detail}", highlight=False)
+    finally:
+        dispatcher.close()
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def classify(
+    file: Annotated[Path | None, typer.Argument(help="JSON lines with `title` (and `text`); default stdin.")] = None,
+) -> None:
+    """Classify JSON lines: adds category, high_level, participants, countries, confidence, reasons."""
+    from monitor.classify import Classifier
+    from monitor.classify.evaluate import classify_lines
+
+    classifier = Classifier.load(_gazetteer_if_configured())
+    try:
+        stream = file.open(encoding="utf-8") if file else sys.stdin
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    with stream:
+        for line in classify_lines(classifier, stream):
+            sys.stdout.write(line + "\n")
+
+
+@app.command("eval")
+def evaluate_cmd(
+    file: Annotated[Path, typer.Argument(help="Labeled JSON lines (title, lead/text, label, high_level, participants).")],
+    misses: Annotated[int, typer.Option(help="How many misses to list.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Precision, recall, F1, confusion matrix and misses of the classifier on a labeled file."""
+    from monitor.classify import Classifier
+    from monitor.classify.evaluate import evaluate, load_labeled, render_report
+
+    try:
+        rows = load_labeled(file)
+    except (OSError, ValueError) as exc:
+        fail(f"{file}: {exc}")
+    report = evaluate(Classifier.load(_gazetteer_if_configured()), rows)
+    if as_json:
+        print_json(report.as_dict() if hasattr(report, "as_dict") else report.__dict__)
+        return
+    render_report(report, out, max_misses=misses)
+
+
+def _gazetteer_if_configured() -> Path | None:
+    """The gazetteer of the config when a config is found and names one (classify works without a config)."""
+    try:
+        path = find_config(State.config)
+    except ConfigError:
+        return None
+    if not path.exists():
+        return None
+    try:
+        s = load_settings(path)
+    except ConfigError as exc:
+        fail(str(exc))
+    return s.resolve(s.classify.gazetteer) if s.classify.gazetteer else None
+
+
+@app.command()
+def reclassify(
+    all_items: Annotated[bool, typer.Option("--all", help="Redo every item, not only those of an older version.")] = False,
+) -> None:
+    """Classify stored items again after the rules or the gazetteer changed."""
+    from monitor.reclassify import reclassify_items
+
+    s = settings()
+    changed, total = reclassify_items(s, open_store(s), everything=all_items)
+    out.print(f"{total} items classified again, {changed} changed category or participants", highlight=False)
+
+
+@app.command()
+def check(
+    source: Annotated[str | None, typer.Argument(help="A configured source name.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="A saved page instead of a live fetch.")] = None,
+    adapter: Annotated[str | None, typer.Option(help="Adapter to use (default: the source's).")] = None,
+    url: Annotated[str | None, typer.Option(help="URL the page came from (resolves its links).")] = None,
+) -> None:
+    """Show what an adapter extracts from a saved page or one live fetch: entries, dates, warnings."""
+    from monitor.models import Document
+    from monitor.sources.check import check_document, render_check
+
+    options: dict[str, Any] = {}
+    if source is not None:
+        s = settings()
+        try:
+            src = s.source(source)
+        except ConfigError as exc:
+            fail(str(exc))
+        adapter = adapter or src.adapter
+        url = url or src.url_str
+        options = src.css.model_dump() if src.css else {}
+    if adapter is None:
+        fail("name a SOURCE from the config, or pass --adapter with --file")
+    if file is not None:
+        try:
+            doc = Document(url=url or file.resolve().as_uri(), content=file.read_bytes())
+        except OSError as exc:
+            fail(f"{file}: {exc.strerror}")
+    else:
+        if source is None or url is None:
+            fail("a live fetch needs a SOURCE from the config; use --file for a saved page")
+        from monitor.fetch import Fetcher, FetchError
+
+        with Fetcher(s.fetch) as fetcher:
+            try:
+                result = fetcher.get(url)
+            except FetchError as exc:
+                fail(str(exc), 1)
+        if result.doc is None:
+            fail(f"{url} answered {result.status} with no page", 1)
+        doc = result.doc
+    report = check_document(adapter, doc, options)
+    render_check(report, out)
+    raise typer.Exit(0 if report.error is None else 1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

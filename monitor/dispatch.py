@@ -1,0 +1,108 @@
+"""The dispatcher: claims due outbox rows, hands them to their channel, and records what happened."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from monitor.alerts import AlertMessage, DeliveryResult
+from monitor.alerts.email import build_email, send_email
+from monitor.alerts.webhook import backoff_delay, send_webhook
+from monitor.config import ConfigError, Settings
+from monitor.logging import get_logger
+from monitor.outbox import claim, disable_channel, due, mark_dead, mark_retry, mark_sent
+from monitor.store import Store
+
+log = get_logger("dispatch")
+
+
+@dataclass
+class DispatchSummary:
+    """Counts of one dispatch pass."""
+
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def message_of(row: dict[str, object]) -> AlertMessage:
+    """The AlertMessage of an outbox row."""
+    return AlertMessage(alert_id=str(row["id"]), kind=str(row["kind"]), payload=json.loads(str(row["payload"])),
+                        created_at=datetime.fromisoformat(str(row["created_at"])))
+
+
+class Dispatcher:
+    """Sends due alerts on the configured channels; one pass at a time per process."""
+
+    def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.client = client or httpx.Client(follow_redirects=False,
+                                             headers={"User-Agent": settings.fetch.user_agent})
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.client.close()
+
+    def deliver(self, channel: str, msg: AlertMessage) -> DeliveryResult:
+        """Send one message on one channel; configuration problems come back as a dead result."""
+        alerts = self.settings.alerts
+        try:
+            if channel == "webhook" and alerts.webhook is not None:
+                return send_webhook(self.client, str(alerts.webhook.url), alerts.webhook.resolved_secret(), msg,
+                                    timeout=alerts.webhook.timeout)
+            if channel == "email" and alerts.email is not None:
+                message = build_email(msg, sender=alerts.email.sender, recipients=list(alerts.email.recipients))
+                return send_email(alerts.email, alerts.email.resolved_password(), message)
+        except ConfigError as exc:
+            return DeliveryResult("retry", f"configuration: {exc}")
+        return DeliveryResult("dead", f"channel {channel!r} is not configured any more")
+
+    def run_once(self, now: datetime | None = None) -> DispatchSummary:
+        """Deliver every alert that is due now."""
+        summary = DispatchSummary()
+        if not self._lock.acquire(blocking=False):
+            return summary
+        try:
+            for row in due(self.store, now or datetime.now(UTC)):
+                self._attempt(row, summary)
+        finally:
+            self._lock.release()
+        return summary
+
+    def _attempt(self, row: dict[str, object], summary: DispatchSummary) -> None:
+        alert_id, channel = str(row["id"]), str(row["channel"])
+        if not claim(self.store, alert_id, datetime.now(UTC)):
+            return
+        attempts = int(str(row["attempts"])) + 1
+        result = self.deliver(channel, message_of(row))
+        fields = {"alert": alert_id, "channel": channel, "kind": row["kind"], "attempt": attempts}
+        if result.outcome == "sent":
+            mark_sent(self.store, alert_id)
+            summary.sent += 1
+            log.info("alert sent", **fields)
+        elif result.outcome == "disable":
+            disable_channel(self.store, channel, result.detail)
+            mark_dead(self.store, alert_id, f"{result.detail}; channel disabled until `monitor alerts enable "
+                      f"{channel}`")
+            summary.dead += 1
+            log.error("alert channel disabled", detail=result.detail, **fields)
+        elif result.outcome == "dead" or attempts >= self.settings.alerts.max_attempts:
+            detail = result.detail if result.outcome == "dead" else f"gave up after {attempts} attempts: " \
+                                                                      f"{result.detail}"
+            mark_dead(self.store, alert_id, detail)
+            summary.dead += 1
+            summary.errors.append(f"{alert_id} ({channel}): {detail}")
+            log.error("alert dead", detail=detail, **fields)
+        else:
+            delay = result.retry_after if result.retry_after is not None else backoff_delay(attempts)
+            mark_retry(self.store, alert_id, result.detail, delay)
+            summary.retried += 1
+            summary.errors.append(f"{alert_id} ({channel}): {result.detail}")
+            log.warning("alert retry", detail=result.detail, retry_in=round(delay, 1), **fields)

@@ -1,0 +1,236 @@
+"""HTTP fetching shared by every adapter: per-host politeness, conditional GET, retry, time and size caps.
+
+All cross-cutting HTTP behaviour lives here; nothing else in the project opens a connection to a site.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.config import FetchSettings
+from monitor.models import Document
+
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+ErrorKind = Literal["network", "timeout", "http", "too_large", "redirects", "retry_after"]
+
+
+class FetchError(Exception):
+    """A fetch that failed after its retries; `kind` says what went wrong, `retry_after` when to come back."""
+
+    def __init__(self, kind: ErrorKind, message: str, *, status: int | None = None,
+                 retry_after: float | None = None, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A successful fetch: a document, or None when the server answered 304 Not Modified."""
+
+    url: str
+    status: int
+    doc: Document | None
+    etag: str | None
+    last_modified: str | None
+    attempts: int
+    elapsed: float
+
+    @property
+    def not_modified(self) -> bool:
+        """True when the server said the page has not changed since the last fetch."""
+        return self.status == 304
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None, cap: float = 3600.0) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date), capped; None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    delta = when.timestamp() - (time.time() if now is None else now)
+    return min(max(delta, 0.0), cap)
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: host and port."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+
+@dataclass
+class _HostSlot:
+    semaphore: threading.BoundedSemaphore
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_start: float = 0.0
+
+
+class HostGate:
+    """Per-host concurrency limit and minimum delay between the starts of two requests to one host."""
+
+    def __init__(self, concurrency: int, min_delay: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._concurrency = concurrency
+        self._min_delay = min_delay
+        self._slots: dict[str, _HostSlot] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
+
+    def _slot(self, host: str) -> _HostSlot:
+        with self._lock:
+            slot = self._slots.get(host)
+            if slot is None:
+                slot = self._slots[host] = _HostSlot(threading.BoundedSemaphore(self._concurrency))
+            return slot
+
+    def acquire(self, host: str) -> None:
+        """Block until a request to `host` may start."""
+        slot = self._slot(host)
+        slot.semaphore.acquire()
+        with slot.lock:
+            now = self._clock()
+            start = max(now, slot.next_start)
+            slot.next_start = start + self._min_delay
+        if start > now:
+            self._sleep(start - now)
+
+    def release(self, host: str) -> None:
+        """Mark a request to `host` finished."""
+        self._slot(host).semaphore.release()
+
+
+class Fetcher:
+    """Polite HTTP GETs with conditional requests, bounded retries, a total deadline and a size cap."""
+
+    def __init__(self, settings: FetchSettings, *, transport: httpx.BaseTransport | None = None,
+                 gate: HostGate | None = None, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None) -> None:
+        self.settings = settings
+        self.gate = gate or HostGate(settings.per_host_concurrency, settings.min_delay)
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        timeout = httpx.Timeout(settings.timeout, connect=min(settings.connect_timeout, settings.timeout))
+        self.client = httpx.Client(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=settings.max_redirects,
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry number `attempt` (1-based): exponential with jitter in [50 %, 100 %]."""
+        return self.settings.backoff * (2 ** (attempt - 1)) * (0.5 + self._rng.random() / 2)
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """Fetch `url` politely; raise FetchError when it cannot be had after the allowed retries."""
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        host = host_key(url)
+        attempts = 0
+        started = time.monotonic()
+        while True:
+            attempts += 1
+            self.gate.acquire(host)
+            try:
+                return self._once(url, headers, attempts, started)
+            except FetchError as exc:
+                exc.attempts = attempts
+                retryable = exc.kind == "network" or (exc.kind == "http" and exc.status in RETRY_STATUSES)
+                if exc.retry_after is not None:
+                    exc.kind = "retry_after"
+                    raise
+                if not retryable or attempts > self.settings.retries:
+                    raise
+            finally:
+                self.gate.release(host)
+            self._sleep(self.backoff(attempts))
+
+    def _once(self, url: str, headers: dict[str, str], attempts: int, started: float) -> FetchResult:
+        deadline = time.monotonic() + self.settings.timeout
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return FetchResult(url, 304, None, response.headers.get("ETag") or headers.get("If-None-Match"),
+                                       response.headers.get("Last-Modified"), attempts, time.monotonic() - started)
+                if response.status_code >= 400:
+                    retry_after = None
+                    if response.status_code in (429, 503):
+                        retry_after = parse_retry_after(response.headers.get("Retry-After"),
+                                                        cap=self.settings.max_retry_after)
+                    raise FetchError("http", f"HTTP {response.status_code} {response.reason_phrase} from {url}",
+                                     status=response.status_code, retry_after=retry_after)
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
+                    raise FetchError("too_large", f"response of {int(declared):,} bytes from {url} is over the "
+                                     f"{self.settings.max_bytes:,}-byte cap (fetch.max_bytes)")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.settings.max_bytes:
+                        raise FetchError("too_large", f"response from {url} exceeded the "
+                                         f"{self.settings.max_bytes:,}-byte cap (fetch.max_bytes)")
+                    if time.monotonic() > deadline:
+                        raise FetchError("timeout", f"{url} took longer than {self.settings.timeout:g} s "
+                                         "in all (fetch.timeout)")
+                    chunks.append(chunk)
+                content = b"".join(chunks)
+                doc = Document(url=str(response.url), content=content, charset=response.charset_encoding,
+                               fetched_at=datetime.now(UTC))
+                return FetchResult(url, response.status_code, doc, response.headers.get("ETag"),
+                                   response.headers.get("Last-Modified"), attempts, time.monotonic() - started)
+        except httpx.TooManyRedirects:
+            raise FetchError("redirects", f"{url} redirected more than {self.settings.max_redirects} times "
+                             "(a redirect loop?)") from None
+        except httpx.TimeoutException as exc:
+            phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "reading from"
+            raise FetchError("timeout", f"timed out {phase} {url}") from None
+        except httpx.TransportError as exc:
+            raise FetchError("network", f"cannot reach {url}: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    for known, plain in (("Name or service not known", "host name not found (DNS)"),
+                         ("Temporary failure in name resolution", "host name not found (DNS)"),
+                         ("Connection refused", "connection refused"),
+                         ("Connection reset", "connection reset by peer"),
+                         ("Network is unreachable", "network unreachable")):
+        if known in text:
+            return plain
+    return text

@@ -1,0 +1,364 @@
+"""run_source(): fetch -> parse -> normalize -> store -> classify -> events -> outbox, one transaction per run."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.classify import Classification, Classifier, canonical_name
+from monitor.config import Settings, SourceSettings
+from monitor.events import MeetingReport, attach_report, event_payload
+from monitor.fetch import FetchError, Fetcher
+from monitor.logging import get_logger
+from monitor.models import Article, Entry, LayoutNotRecognised, Listing
+from monitor.normalize import canonical_url, content_hash, item_key, normalize_text, story_key
+from monitor.outbox import enqueue
+from monitor.sources import get_adapter
+from monitor.store import Store, iso, utcnow
+
+log = get_logger("pipeline")
+
+
+@dataclass
+class Context:
+    """Everything a source run needs, built once per process."""
+
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    classifier: Classifier
+
+    @property
+    def channels(self) -> list[str]:
+        """The alert channels configured and enabled."""
+        alerts = self.settings.alerts
+        names = []
+        if alerts.webhook is not None and alerts.webhook.enabled:
+            names.append("webhook")
+        if alerts.email is not None and alerts.email.enabled:
+            names.append("email")
+        return names
+
+
+@dataclass
+class RunSummary:
+    """The outcome of one source run (also the structured log line)."""
+
+    source: str
+    status: str  # ok | not_modified | deferred | error | layout_changed
+    entries: int = 0
+    new_items: int = 0
+    revisions: int = 0
+    alerts: int = 0
+    duration: float = 0.0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when the run counts as a failure of the source."""
+        return self.status in ("error", "layout_changed")
+
+
+@dataclass
+class _Planned:
+    entry: Entry
+    url: str
+    key: str
+    item_id: int | None
+    article: Article | None = None
+    recheck: bool = False
+
+
+def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
+    """Poll one source once and store what it shows; never raises for a site's fault."""
+    t0 = time.monotonic()
+    started = utcnow()
+    summary = RunSummary(src.name, "ok")
+    state = ctx.store.source(src.name) or {}
+    not_before = state.get("next_fetch_not_before")
+    if not_before and not_before > started:
+        summary.status = "deferred"
+        summary.error = f"server asked to wait (Retry-After) until {not_before}"
+        return _finish(summary, t0)
+    http_status: int | None = None
+    try:
+        result = ctx.fetcher.get(src.url_str, etag=state.get("etag"), last_modified=state.get("last_modified"))
+        http_status = result.status
+        if result.not_modified or result.doc is None:
+            summary.status = "not_modified"
+            _record(ctx, src, summary, started, http_status, validators=(result.etag, result.last_modified))
+            return _finish(summary, t0)
+        adapter = get_adapter(src.adapter, src.css.model_dump() if src.css else {})
+        listing = adapter.parse_listing(result.doc)
+        if not listing.entries:
+            raise LayoutNotRecognised("the listing parsed to zero entries")
+    except FetchError as exc:
+        summary.status, summary.error = "error", str(exc)
+        retry_at = iso(datetime.now(UTC) + timedelta(seconds=exc.retry_after)) if exc.retry_after else None
+        _record(ctx, src, summary, started, exc.status, retry_at=retry_at)
+        return _finish(summary, t0)
+    except LayoutNotRecognised as exc:
+        summary.status = "layout_changed"
+        summary.error = f"layout not recognised at {src.url_str}: {exc} (run `monitor check {src.name}`)"
+        _record(ctx, src, summary, started, http_status, validators=(None, None))
+        return _finish(summary, t0)
+    summary.entries = len(listing.entries)
+    summary.warnings.extend(listing.warnings)
+    planned = _plan(ctx, src, listing)
+    _fetch_articles(ctx, src, planned, summary)
+    classified = {id(p): _classify(ctx.classifier, p) for p in planned if p.item_id is None}
+    _store(ctx, src, planned, classified, summary, started, http_status, (result.etag, result.last_modified),
+           listing.layout)
+    return _finish(summary, t0)
+
+
+def _finish(summary: RunSummary, t0: float) -> RunSummary:
+    summary.duration = round(time.monotonic() - t0, 3)
+    event = log.warning if summary.failed else log.info
+    event("source run", source=summary.source, status=summary.status, entries=summary.entries,
+          new_items=summary.new_items, revisions=summary.revisions, alerts=summary.alerts,
+          duration=summary.duration, error=summary.error)
+    return summary
+
+
+def _plan(ctx: Context, src: SourceSettings, listing: Listing) -> list[_Planned]:
+    """Which entries are new, which are known items (under this or another URL), which are due a recheck."""
+    planned: list[_Planned] = []
+    seen: set[str] = set()
+    recheck_before = iso(datetime.now(UTC) - timedelta(seconds=ctx.settings.archive.recheck_interval))
+    recent = (datetime.now(UTC) - timedelta(days=ctx.settings.archive.recheck_days)).date().isoformat()
+    for entry in listing.entries:
+        url = canonical_url(entry.url)
+        if url in seen:
+            continue
+        seen.add(url)
+        key = item_key(entry.title, entry.published)
+        row = ctx.store.one("SELECT i.id, i.article_fetched_at, i.published, i.first_seen_at FROM item_urls u "
+                            "JOIN items i ON i.id = u.item_id WHERE u.url = ?", (url,))
+        if row is None:
+            row = ctx.store.one("SELECT id, article_fetched_at, published, first_seen_at FROM items WHERE key = ?",
+                                (key,))
+        item_id = row["id"] if row else None
+        recheck = False
+        if row and src.fetch_articles and ctx.settings.archive.recheck_days > 0:
+            fetched = row["article_fetched_at"]
+            day = row["published"] or row["first_seen_at"][:10]
+            recheck = (fetched is None or fetched <= recheck_before) and day >= recent
+        planned.append(_Planned(entry, url, key, item_id, recheck=recheck))
+    return planned
+
+
+def _fetch_articles(ctx: Context, src: SourceSettings, planned: list[_Planned], summary: RunSummary) -> None:
+    """Fetch the article page of each new entry (and of known ones due a recheck), politely and bounded."""
+    if not src.fetch_articles:
+        return
+    wanted = [p for p in planned if p.item_id is None or p.recheck][: ctx.settings.fetch.max_articles_per_run]
+    if not wanted:
+        return
+    adapter = get_adapter(src.adapter, src.css.model_dump() if src.css else {})
+
+    def fetch_one(p: _Planned) -> None:
+        try:
+            res = ctx.fetcher.get(p.entry.url)
+            if res.doc is not None:
+                p.article = adapter.parse_article(res.doc)
+        except (FetchError, LayoutNotRecognised) as exc:
+            summary.warnings.append(f"article {p.entry.url}: {exc}")
+
+    workers = min(ctx.settings.fetch.article_concurrency, len(wanted))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"art-{src.name}") as pool:
+        list(pool.map(fetch_one, wanted))
+
+
+def _text_of(p: _Planned) -> str:
+    if p.article and p.article.body:
+        return p.article.body
+    return p.entry.teaser or ""
+
+
+def _classify(classifier: Classifier, p: _Planned) -> Classification:
+    return classifier.classify(_title_of(p), _text_of(p) or None)
+
+
+def _title_of(p: _Planned) -> str:
+    title = normalize_text(p.entry.title)
+    if not title and p.article and p.article.title:
+        title = normalize_text(p.article.title)
+    return title
+
+
+def _published(p: _Planned) -> date | None:
+    return p.entry.published or (p.article.published if p.article else None)
+
+
+def _record(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, http_status: int | None, *,
+            validators: tuple[str | None, str | None] | None = None, retry_at: str | None = None,
+            layout: str | None = None, db: Database | None = None) -> None:
+    """Write the fetch log line and the source's health; raise operator alerts on failure thresholds."""
+    if db is None:
+        with ctx.store.transaction() as tx:
+            _record(ctx, src, summary, started, http_status, validators=validators, retry_at=retry_at,
+                    layout=layout, db=tx)
+        return
+    now = utcnow()
+    db.execute("INSERT INTO fetch_log (source, started_at, duration, status, http_status, entries, new_items, error) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               [src.name, started, round((datetime.now(UTC) - datetime.fromisoformat(started)).total_seconds(), 3),
+                summary.status,
+                http_status, summary.entries, summary.new_items, summary.error])
+    sets = ["last_run_at = ?", "last_status = ?"]
+    params: list[Any] = [now, summary.status]
+    if summary.failed:
+        sets += ["last_error = ?", "consecutive_failures = consecutive_failures + 1"]
+        params.append(summary.error)
+    else:
+        sets += ["last_error = NULL", "consecutive_failures = 0", "last_ok_at = ?", "next_fetch_not_before = NULL"]
+        params.append(now)
+    if retry_at:
+        sets.append("next_fetch_not_before = ?")
+        params.append(retry_at)
+    if validators is not None:
+        sets += ["etag = ?", "last_modified = ?"]
+        params += list(validators)
+    if layout:
+        sets.append("layout = ?")
+        params.append(layout)
+    if summary.entries:
+        sets.append("entries_seen = ?")
+        params.append(summary.entries)
+    db.execute(f"UPDATE sources SET {', '.join(sets)} WHERE name = ?", [*params, src.name])
+    _operator_alerts(ctx, src, summary, db, now)
+
+
+def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db: Database, now: str) -> None:
+    """One alert when a source has failed N runs in a row (or its layout changed), one when it recovers."""
+    op = ctx.settings.alerts.operator
+    if not op.enabled:
+        return
+    row = db.execute("SELECT consecutive_failures, health_alerted FROM sources WHERE name = ?", [src.name]).fetchone()
+    failures, alerted = int(row[0]), row[1]
+    if summary.failed and failures >= op.failure_threshold and not alerted:
+        episode = now
+        payload = {"source": src.name, "url": src.url_str, "status": summary.status, "error": summary.error,
+                   "consecutive_failures": failures, "since": now}
+        for channel in ctx.channels:
+            enqueue(db, channel=channel, kind="source.failing", subject=f"{src.name}|{episode}", payload=payload,
+                    now=now)
+        db.execute("UPDATE sources SET health_alerted = ? WHERE name = ?", [episode, src.name])
+    elif not summary.failed and summary.status != "deferred" and alerted:
+        payload = {"source": src.name, "url": src.url_str, "status": summary.status, "failing_since": alerted}
+        for channel in ctx.channels:
+            enqueue(db, channel=channel, kind="source.recovered", subject=f"{src.name}|{alerted}", payload=payload,
+                    now=now)
+        db.execute("UPDATE sources SET health_alerted = NULL WHERE name = ?", [src.name])
+
+
+def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classified: dict[int, Classification],
+           summary: RunSummary, started: str, http_status: int | None,
+           validators: tuple[str | None, str | None], layout: str) -> None:
+    """Everything of one run in one transaction: items, URLs, revisions, classification, events, outbox, health."""
+    with ctx.store.transaction() as db:
+        now = utcnow()
+        for p in planned:
+            if p.item_id is None:
+                # Another URL of this run may have created it a moment ago (same article listed twice).
+                row = db.execute("SELECT id FROM items WHERE key = ?", [p.key]).fetchone()
+                p.item_id = row[0] if row else None
+                if p.item_id is None:
+                    p.item_id = _insert_item(ctx, db, src, p, classified[id(p)], now, summary)
+            else:
+                _update_item(db, p, now, summary)
+            db.execute("INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+                       [p.url, p.item_id, src.name, p.entry.outlet, now, now])
+        _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
+
+
+def _insert_item(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cls: Classification, now: str,
+                 summary: RunSummary) -> int:
+    title = _title_of(p)
+    body = p.article.body if p.article else None
+    published = _published(p)
+    chash = content_hash(title, body)
+    cur = db.execute(
+        "INSERT INTO items (key, source, url, title, published, teaser, body, outlet, content_hash, story_key, "
+        "category, high_level, participants, countries, confidence, reasons, classifier_version, first_seen_at, "
+        "last_seen_at, article_fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [p.key, src.name, p.url, title, published.isoformat() if published else None, p.entry.teaser, body,
+         p.entry.outlet or (p.article.outlet if p.article else None), chash, story_key(title, published),
+         cls.category, int(cls.high_level), json.dumps(cls.participants), json.dumps(cls.countries),
+         cls.confidence, json.dumps(cls.reasons), ctx.classifier.version, now, now, now if p.article else None],
+    )
+    item_id = int(cur.lastrowid or 0)
+    db.execute("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
+               [item_id, now, title, body, chash])
+    summary.new_items += 1
+    if cls.category == "meeting":
+        summary.alerts += _meeting(ctx, db, item_id, title, published, cls, now)
+    return item_id
+
+
+def _update_item(db: Database, p: _Planned, now: str, summary: RunSummary) -> None:
+    """A known item seen again: touch it, and add a revision when its article text changed."""
+    db.execute("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", [now, p.item_id])
+    if p.article is None:
+        return
+    row = db.execute("SELECT title, body, content_hash FROM items WHERE id = ?", [p.item_id]).fetchone()
+    title = row[0]
+    chash = content_hash(title, p.article.body)
+    db.execute("UPDATE items SET article_fetched_at = ? WHERE id = ?", [now, p.item_id])
+    if chash == row[2]:
+        return
+    if row[1] is None:
+        # First time the article text is seen (the item was stored from a listing entry only).
+        db.execute("UPDATE items SET body = ?, content_hash = ? WHERE id = ?", [p.article.body, chash, p.item_id])
+        db.execute("UPDATE revisions SET body = ?, content_hash = ? WHERE item_id = ? AND body IS NULL",
+                   [p.article.body, chash, p.item_id])
+        return
+    db.execute("UPDATE items SET body = ?, content_hash = ? WHERE id = ?", [p.article.body, chash, p.item_id])
+    db.execute("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
+               [p.item_id, now, title, p.article.body, chash])
+    summary.revisions += 1
+
+
+def _wanted(ctx: Context, cls: Classification) -> bool:
+    rules = ctx.settings.alerts.rules
+    if rules.high_level_only and not cls.high_level:
+        return False
+    if rules.countries:
+        wanted = {c.casefold() for c in rules.countries}
+        if not any(c.casefold() in wanted for c in cls.countries):
+            return False
+    if rules.people:
+        people = {canonical_name(p) for p in rules.people}
+        if not people & set(cls.participants):
+            return False
+    return True
+
+
+def _meeting(ctx: Context, db: Database, item_id: int, title: str, published: date | None, cls: Classification,
+             now: str) -> int:
+    """Attach a meeting item to its event; enqueue the alerts a new (or updated) event deserves."""
+    report = MeetingReport(item_id, title, published, list(cls.participants), dict(cls.participant_countries),
+                           list(cls.countries), cls.high_level)
+    change = attach_report(db, report, now)
+    db.execute("UPDATE items SET event_id = ? WHERE id = ?", [change.event_id, item_id])
+    payload = event_payload(db, change.event_id)
+    if not (payload["high_level"] or cls.high_level) or not _wanted(ctx, cls):
+        return 0
+    queued = 0
+    for channel in ctx.channels:
+        # The key makes this a no-op when the event was already announced on this channel.
+        queued += enqueue(db, channel=channel, kind="meeting.detected", subject=change.event_id,
+                          payload=payload, event_id=change.event_id, now=now) is not None
+        if not change.created and ctx.settings.alerts.rules.update_on_new_report:
+            queued += enqueue(db, channel=channel, kind="meeting.updated", subject=change.event_id,
+                              payload=payload, event_id=change.event_id, now=now) is not None
+    return queued

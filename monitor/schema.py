@@ -1,0 +1,129 @@
+"""The database schema, as sqlite-utils migrations applied in order at start."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("monitor")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Sources (health), items, their URLs and revisions, fetch log, events, outbox."""
+    db.executescript(
+        """
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            adapter TEXT NOT NULL,
+            url TEXT NOT NULL,
+            last_run_at TEXT,
+            last_ok_at TEXT,
+            last_status TEXT,
+            last_error TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_fetch_not_before TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            layout TEXT,
+            entries_seen INTEGER NOT NULL DEFAULT 0,
+            health_alerted TEXT
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT,
+            teaser TEXT,
+            body TEXT,
+            outlet TEXT,
+            content_hash TEXT NOT NULL,
+            story_key TEXT NOT NULL,
+            category TEXT,
+            high_level INTEGER NOT NULL DEFAULT 0,
+            participants TEXT NOT NULL DEFAULT '[]',
+            countries TEXT NOT NULL DEFAULT '[]',
+            confidence REAL,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            classifier_version TEXT,
+            event_id TEXT REFERENCES events(id),
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            article_fetched_at TEXT,
+            removed_at TEXT
+        );
+        CREATE INDEX items_first_seen ON items(first_seen_at);
+        CREATE INDEX items_published ON items(published);
+        CREATE INDEX items_category ON items(category);
+        CREATE INDEX items_story ON items(story_key);
+        CREATE TABLE item_urls (
+            url TEXT PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            source TEXT NOT NULL,
+            outlet TEXT,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL
+        );
+        CREATE INDEX item_urls_item ON item_urls(item_id);
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            seen_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT,
+            content_hash TEXT NOT NULL
+        );
+        CREATE INDEX revisions_item ON revisions(item_id);
+        CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            duration REAL NOT NULL,
+            status TEXT NOT NULL,
+            http_status INTEGER,
+            entries INTEGER NOT NULL DEFAULT 0,
+            new_items INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX fetch_log_source ON fetch_log(source, started_at);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            date TEXT,
+            participants TEXT NOT NULL,
+            countries TEXT NOT NULL,
+            title TEXT NOT NULL,
+            high_level INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX events_date ON events(date);
+        CREATE TABLE event_reports (
+            event_id TEXT NOT NULL REFERENCES events(id),
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (event_id, item_id)
+        );
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            event_id TEXT REFERENCES events(id),
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+        CREATE TABLE channels (
+            name TEXT PRIMARY KEY,
+            disabled_at TEXT,
+            reason TEXT
+        );
+        """
+    )

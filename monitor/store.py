@@ -1,0 +1,186 @@
+"""The SQLite store: connection set-up, migrations, the write transaction and the queries of pipeline and CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.schema import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def utcnow() -> str:
+    """The current time as an ISO-8601 UTC string with microseconds (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def iso(dt: datetime) -> str:
+    """A datetime as the ISO-8601 UTC string the store uses."""
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or is not usable."""
+
+
+class Store:
+    """One SQLite database; in the daemon the single writer connection, shared by threads under a lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        self.conn = conn
+        self._lock = threading.RLock()
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self.db = Database(conn, execute_plugins=False)
+            with self._lock:
+                migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"database {path} is not usable: {exc} (run `monitor doctor`)") from exc
+
+    def close(self) -> None:
+        """Checkpoint the WAL and close the connection."""
+        with self._lock:
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic write transaction; threads take turns."""
+        with self._lock, self.db.atomic():
+            yield self.db
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read query as dicts."""
+        with self._lock:
+            return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        """The first row of a read query, or None."""
+        with self._lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def scalar(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        """The first column of the first row of a query."""
+        with self._lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row is not None else None
+
+    # ---------------------------------------------------------------- sources
+
+    def sync_sources(self, sources: list[tuple[str, str, str]]) -> None:
+        """Make sure each configured (name, adapter, url) has a health row; a changed URL resets the validators."""
+        with self.transaction() as db:
+            for name, adapter, url in sources:
+                row = db.execute("SELECT url FROM sources WHERE name = ?", [name]).fetchone()
+                if row is None:
+                    db.execute("INSERT INTO sources (name, adapter, url) VALUES (?, ?, ?)", [name, adapter, url])
+                elif row[0] != url:
+                    db.execute("UPDATE sources SET adapter = ?, url = ?, etag = NULL, last_modified = NULL, "
+                               "layout = NULL WHERE name = ?", [adapter, url, name])
+                else:
+                    db.execute("UPDATE sources SET adapter = ? WHERE name = ?", [adapter, name])
+
+    def source(self, name: str) -> dict[str, Any] | None:
+        """The health row of a source."""
+        return self.one("SELECT * FROM sources WHERE name = ?", (name,))
+
+    # ---------------------------------------------------------------- read models for the CLI
+
+    def status(self, names: list[str] | None = None) -> dict[str, Any]:
+        """The `status --json` document: sources with health, alert counts, item counts."""
+        counts = {r["source"]: r["n"] for r in self.query("SELECT source, COUNT(*) AS n FROM item_urls "
+                                                            "GROUP BY source")}
+        rows = self.query("SELECT * FROM sources ORDER BY name")
+        if names is not None:
+            order = {n: i for i, n in enumerate(names)}
+            rows = sorted((r for r in rows if r["name"] in order), key=lambda r: order[r["name"]])
+        sources = [{
+            "name": r["name"], "adapter": r["adapter"], "url": r["url"], "last_ok_at": r["last_ok_at"],
+            "last_run_at": r["last_run_at"], "last_status": r["last_status"], "last_error": r["last_error"],
+            "consecutive_failures": r["consecutive_failures"], "items": counts.get(r["name"], 0),
+            "layout": r["layout"], "next_fetch_not_before": r["next_fetch_not_before"],
+        } for r in rows]
+        alerts = {"pending": 0, "sent": 0, "dead": 0}
+        for r in self.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):
+            alerts[r["status"]] = r["n"]
+        oldest = self.scalar("SELECT MIN(created_at) FROM outbox WHERE status = 'pending'")
+        by_cat = {r["category"] or "unclassified": r["n"]
+                  for r in self.query("SELECT category, COUNT(*) AS n FROM items GROUP BY category")}
+        total = sum(by_cat.values())
+        high = self.scalar("SELECT COUNT(*) FROM items WHERE category = 'meeting' AND high_level = 1") or 0
+        return {
+            "sources": sources,
+            "alerts": {**alerts, "oldest_pending_at": oldest},
+            "items": {"total": total, "by_category": by_cat, "high_level_meetings": high,
+                      "events": self.scalar("SELECT COUNT(*) FROM events") or 0},
+        }
+
+    def items(self, *, source: str | None = None, category: str | None = None, since: str | None = None,
+              limit: int | None = None) -> list[dict[str, Any]]:
+        """Items newest first, in the `items --json` shape, filtered by source, category and first-seen date."""
+        where, params = [], []
+        if source:
+            where.append("(i.source = ? OR i.id IN (SELECT item_id FROM item_urls WHERE source = ?))")
+            params += [source, source]
+        if category:
+            where.append("i.category = ?")
+            params.append(category)
+        if since:
+            where.append("(i.first_seen_at >= ? OR i.published >= ?)")
+            params += [since, since]
+        sql = "SELECT * FROM items i"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY i.first_seen_at DESC, i.id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [item_json(r) for r in self.query(sql, tuple(params))]
+
+    def alerts(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Outbox rows in the `alerts --json` shape, newest first."""
+        sql = "SELECT * FROM outbox"
+        params: tuple[Any, ...] = ()
+        if status:
+            sql += " WHERE status = ?"
+            params = (status,)
+        rows = self.query(sql + " ORDER BY created_at DESC", params)
+        return [{"id": r["id"], "channel": r["channel"], "kind": r["kind"], "status": r["status"],
+                 "attempts": r["attempts"], "last_error": r["last_error"], "event_id": r["event_id"],
+                 "created_at": r["created_at"], "sent_at": r["sent_at"], "next_attempt_at": r["next_attempt_at"]}
+                for r in rows]
+
+
+def item_json(row: dict[str, Any]) -> dict[str, Any]:
+    """An items row in the contract's JSON shape (plus a few extra keys)."""
+    return {
+        "id": row["id"], "source": row["source"], "url": row["url"], "title": row["title"],
+        "published": row["published"], "category": row["category"], "high_level": bool(row["high_level"]),
+        "participants": json.loads(row["participants"] or "[]"), "first_seen_at": row["first_seen_at"],
+        "countries": json.loads(row["countries"] or "[]"), "outlet": row["outlet"], "event_id": row["event_id"],
+        "removed_at": row["removed_at"],
+    }
