@@ -242,7 +242,8 @@ def alerts_test() -> None:
         fail("no alert channel configured ([alerts.webhook] or [alerts.email])")
     now = datetime.now(UTC)
     msg = AlertMessage(alert_id=f"msg_test_{int(now.timestamp())}", kind="test", created_at=now,
-                       payload={"message": "Test message from monitor: this channel works.", "sent_at": now.isoformat()})
+                       payload={"message": "Test message from monitor: this channel works.",
+                                "sent_at": now.isoformat()})
     ok = True
     try:
         for channel in channels:
@@ -275,7 +276,7 @@ def classify(
 
 @app.command("eval")
 def evaluate_cmd(
-    file: Annotated[Path, typer.Argument(help="Labeled JSON lines (title, lead/text, label, high_level, participants).")],
+    file: Annotated[Path, typer.Argument(help="Labeled JSON lines: title, lead or text, label, high_level, ...")],
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -311,7 +312,7 @@ def _gazetteer_if_configured() -> Path | None:
 
 @app.command()
 def reclassify(
-    all_items: Annotated[bool, typer.Option("--all", help="Redo every item, not only those of an older version.")] = False,
+    all_items: Annotated[bool, typer.Option("--all", help="Redo every item, not only older versions.")] = False,
 ) -> None:
     """Classify stored items again after the rules or the gazetteer changed."""
     from monitor.reclassify import reclassify_items

@@ -1,4 +1,4 @@
-"""The transactional outbox: alert rows written with the items that caused them, claimed and marked by the dispatcher."""
+"""The transactional outbox: alert rows written with the items that caused them, claimed by the dispatcher."""
 
 from __future__ import annotations
 

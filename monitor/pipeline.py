@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from monitor.classify import Classification, Classifier, canonical_name
 from monitor.config import Settings, SourceSettings
 from monitor.events import MeetingReport, attach_report, event_payload
-from monitor.fetch import FetchError, Fetcher
+from monitor.fetch import Fetcher, FetchError
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, item_key, normalize_text, story_key

@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,10 +61,8 @@ class Store:
     def close(self) -> None:
         """Checkpoint the WAL and close the connection."""
         with self._lock:
-            try:
+            with suppress(sqlite3.Error):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
             self.conn.close()
 
     @contextmanager

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from monitor.demo import SampleStory, kcna_article, kcna_listing
 
 Responder = Callable[["Request"], "Reply"]
 
@@ -109,51 +108,12 @@ class LocalSite:
         self.server.server_close()
 
 
-@dataclass
-class Story:
-    """An invented news item for test pages."""
-
-    title: str
-    paragraphs: list[str]
-    day: date
-
-    def hexid(self, salt: str = "") -> str:
-        """A 32-hex article id, different per listing salt (KCNA lists one article under several ids)."""
-        return hashlib.md5((salt + self.title).encode()).hexdigest()
-
-
+Story = SampleStory
 LATEST = "/en/article/list/a666dda1282180e0ee1b4427b0574ae7"
 EXTERNAL = "/en/article/list/e2f336db98b5e69c75e0da264e037e8d"
-MONTHS = ("January February March April May June July August September October November December").split()
 
 
-def _names(text: str) -> str:
-    return text.replace("Kim Jong Un", "<nobr><span class='fSpecCs'>Kim Jong Un</span></nobr>")
-
-
-def kcna_listing(stories: list[Story], salt: str = "") -> str:
-    """A listing page of KCNA's current ("detail") layout."""
-    rows = "\n".join(
-        f'<div class="article"><h5 class="block"><a href="/en/article/detail/{s.hexid(salt)}"> '
-        f'{_names(html.escape(s.title))} </a> <span><nobr>[{s.day.year}.{s.day.month}.{s.day.day}.]</nobr></span>'
-        f"</h5></div>" for s in stories)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>KCNA</title></head><body><main>{rows}'
-            f"<script> var total = {len(stories)}; var cur_page = 1; </script></main></body></html>")
-
-
-def kcna_article(s: Story) -> str:
-    """An article page of KCNA's current layout, with dateline and end mark."""
-    paras = [html.escape(p) for p in s.paragraphs]
-    paras[0] = f"Pyongyang, {MONTHS[s.day.month - 1]} {s.day.day} (KCNA) -- {paras[0]}"
-    paras[-1] += " -0-"
-    body = "".join(f"<p>{_names(p)}</p>" for p in paras)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>KCNA | {html.escape(s.title)}</title></head>'
-            f'<body><main><article><div class="container"><h1 class="text-center text-danger">'
-            f'{_names(html.escape(s.title))}</h1><h1 class="text-center text-danger"></h1>{body}</div></article>'
-            f"</main></body></html>")
-
-
-def publish(site: LocalSite, path: str, stories: list[Story], salt: str = "", etag: str | None = None) -> None:
+def publish(site: LocalSite, path: str, stories: list[SampleStory], salt: str = "", etag: str | None = None) -> None:
     """Serve a listing at `path` and the article page of each story."""
     site.put(path, kcna_listing(stories, salt), etag=etag)
     for s in stories:

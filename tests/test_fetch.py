@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -51,7 +52,7 @@ def test_5xx_is_retried_with_growing_backoff(site: LocalSite) -> None:
 def test_retries_run_out(site: LocalSite) -> None:
     """A server that keeps answering 500 gives a FetchError after retries + 1 attempts."""
     site.put("/list", b"err", status=500)
-    f, slept = fetcher(retries=2)
+    f, _slept = fetcher(retries=2)
     with pytest.raises(FetchError) as exc:
         f.get(site.base + "/list")
     assert exc.value.status == 500 and exc.value.attempts == 3 and len(site.hits("/list")) == 3
@@ -148,7 +149,7 @@ def test_host_gate_spaces_request_starts() -> None:
     t0 = time.monotonic()
     gate.acquire("b:80")
     gate.release("b:80")
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.19
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.19
     assert time.monotonic() - t0 < 0.05
 
 
