@@ -148,6 +148,11 @@ def items(
     if as_json:
         print_json(rows)
         return
+    print_items(rows)
+
+
+def print_items(rows: list[dict[str, Any]]) -> None:
+    """A Rich table of items; high-level meetings stand out."""
     table = Table(title=f"{len(rows)} items")
     for col in ("id", "published", "category", "source", "title", "participants"):
         table.add_column(col, overflow="fold")
@@ -157,6 +162,49 @@ def items(
         table.add_row(str(r["id"]), r["published"] or "-", cat + (" (high)" if r["high_level"] else ""), r["source"],
                       r["title"], ", ".join(r["participants"]), style=style)
     out.print(table)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path | None, typer.Option("--dir", help="Where to put the demo config and database.")] = None,
+) -> None:
+    """Watch the whole pipeline work on a local stand-in for KCNA (no real site is contacted)."""
+    import tempfile
+    from datetime import date
+
+    from monitor.demo import DemoServer, demo_config, sample_stories
+    from monitor.dispatch import Dispatcher
+    from monitor.runner import close_context, enabled_sources, open_context, run_all
+
+    work = directory or Path(tempfile.mkdtemp(prefix="monitor-demo-"))
+    work.mkdir(parents=True, exist_ok=True)
+    server = DemoServer(sample_stories(date.today()))
+    try:
+        path = work / "monitor.toml"
+        path.write_text(demo_config(server.base), encoding="utf-8")
+        s = load_settings(path)
+        configure_logging("warning", "console")
+        ctx = open_context(s)
+        try:
+            summaries = run_all(ctx, enabled_sources(s))
+            dispatcher = Dispatcher(s, ctx.store)
+            dispatcher.run_once()
+            dispatcher.close()
+            print_items(ctx.store.items())
+        finally:
+            close_context(ctx)
+        for x in summaries:
+            out.print(f"source {x.source}: {x.status}, {x.entries} entries, {x.new_items} new items", highlight=False)
+        for hook in server.webhooks:
+            body: Any = hook["body"]
+            data = body.get("data", {})
+            out.print(f"webhook received: {body.get('type')}: {data.get('title')} "
+                      f"({', '.join(data.get('participants', []))})", highlight=False)
+    finally:
+        server.close()
+    out.print(f"\nDemo config and database are in {work}. Explore them with:\n"
+              f"  monitor --config {path} status\n  monitor --config {path} items --category meeting\n"
+              f"  monitor --config {path} alerts", highlight=False)
 
 
 @app.command()

@@ -1,0 +1,162 @@
+"""run_source end to end against a local site: dedup, revisions, 304, Retry-After, layout drift, alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Settings, load_settings
+from monitor.pipeline import Context, run_source
+from monitor.runner import close_context, open_context
+from tests.conftest import write_config
+from tests.sitekit import EXTERNAL, LATEST, LocalSite, Story, publish
+
+DAY = date(2026, 11, 20)
+MEETING = Story("Kim Jong Un Receives Visiting Lao Prime Minister", (
+    "Kim Jong Un received Sonexay Siphandone, prime minister of the Lao People's Democratic Republic.",
+    "They had a friendly talk."), DAY)
+MEETING_MIRROR = Story("DPRK Leader Meets Lao Premier", (
+    "The respected Comrade Kim Jong Un met Sonexay Siphandone, premier of Laos, who is visiting Pyongyang.",), DAY)
+PEARS = Story("Pear Harvest Brisk in South Hwanghae Province", ("Farmers gather pears.",), DAY)
+BRIDGE = Story("New Footbridge Opens over Pothong River", ("A footbridge was opened.",), DAY)
+HOOK = '[alerts.webhook]\nurl = "http://127.0.0.1:9/hook"\nsecret = "whsec_dGVzdHNlY3JldA=="\n'
+
+
+def make(tmp_path: Path, site: LocalSite, paths: dict[str, str], extra: str = "", articles: bool = True) -> Settings:
+    """Settings with one kcna source per (name -> listing path) on the local site."""
+    srcs = [{"name": n, "adapter": "kcna", "url": site.base + p, "interval": 600, "fetch_articles": articles}
+            for n, p in paths.items()]
+    return load_settings(write_config(tmp_path / "monitor.toml", srcs, extra))
+
+
+@pytest.fixture
+def ctx_for(tmp_path: Path) -> Iterator[object]:
+    """Opens a Context for settings and closes it after the test."""
+    opened: list[Context] = []
+
+    def factory(settings: Settings) -> Context:
+        ctx = open_context(settings)
+        opened.append(ctx)
+        return ctx
+
+    yield factory
+    for ctx in opened:
+        close_context(ctx)
+
+
+def test_same_article_under_two_urls_is_one_item(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """One article listed under two URLs on two listings is stored once, with both URLs."""
+    publish(site, LATEST, [MEETING, PEARS])
+    publish(site, EXTERNAL, [MEETING], salt="ext")
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST, "external": EXTERNAL}))  # type: ignore[operator]
+    for src in ctx.settings.sources:
+        assert run_source(ctx, src).status == "ok"
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 2
+    assert ctx.store.scalar("SELECT COUNT(*) FROM item_urls") == 3
+    assert len(site.hits(f"/en/article/detail/{MEETING.hexid('ext')}")) == 0  # known item: no second article fetch
+
+
+def test_edited_body_adds_one_revision(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """An article whose body changes after the fact keeps one item and gains one revision."""
+    publish(site, LATEST, [PEARS, BRIDGE])
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}, "[archive]\nrecheck_interval = 0\n"))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    run_source(ctx, src)
+    edited = Story(PEARS.title, ("Farmers gather pears and apples in record amounts.",), DAY)
+    publish(site, LATEST, [edited, BRIDGE])
+    summary = run_source(ctx, src)
+    assert summary.revisions == 1 and summary.new_items == 0
+    item = ctx.store.one("SELECT id, body FROM items WHERE title = ?", (PEARS.title,))
+    assert item is not None and "apples" in item["body"]
+    assert ctx.store.scalar("SELECT COUNT(*) FROM revisions WHERE item_id = ?", (item["id"],)) == 2
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 2
+
+
+def test_unchanged_listing_costs_a_304(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """The second poll of an unchanged listing sends If-None-Match, gets 304 and fetches nothing else."""
+    publish(site, LATEST, [PEARS], etag='"v1"')
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    assert run_source(ctx, src).status == "ok"
+    before = len(site.requests)
+    assert run_source(ctx, src).status == "not_modified"
+    assert len(site.requests) == before + 1
+    assert ctx.store.source("latest")["consecutive_failures"] == 0  # type: ignore[index]
+
+
+def test_retry_after_defers_the_next_poll(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """A 429 with Retry-After makes the next run wait without contacting the site."""
+    site.put(LATEST, b"too many", status=429, headers={"Retry-After": "300"})
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    first = run_source(ctx, src)
+    assert first.status == "error" and "429" in (first.error or "")
+    assert ctx.store.source("latest")["next_fetch_not_before"]  # type: ignore[index]
+    assert run_source(ctx, src).status == "deferred"
+    assert len(site.hits(LATEST)) == 1
+
+
+def test_empty_main_is_layout_changed(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """KCNA's empty <main></main> answer is reported as a layout problem, not as no news."""
+    site.put(LATEST, "<html><body><main></main></body></html>")
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}))  # type: ignore[operator]
+    summary = run_source(ctx, ctx.settings.sources[0])
+    assert summary.status == "layout_changed"
+    row = ctx.store.source("latest")
+    assert row is not None and "layout" in row["last_error"] and row["consecutive_failures"] == 1
+
+
+def test_operator_alert_once_per_episode(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """A source failing N runs in a row raises one alert, and one more when it recovers; never one per run."""
+    site.put(LATEST, b"err", status=404)
+    extra = HOOK + "[alerts.operator]\nfailure_threshold = 2\n"
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}, extra))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    for _ in range(4):
+        run_source(ctx, src)
+    kinds = [r["kind"] for r in ctx.store.query("SELECT kind FROM outbox ORDER BY created_at")]
+    assert kinds == ["source.failing"]
+    publish(site, LATEST, [PEARS])
+    run_source(ctx, src)
+    run_source(ctx, src)
+    kinds = [r["kind"] for r in ctx.store.query("SELECT kind FROM outbox ORDER BY created_at")]
+    assert kinds == ["source.failing", "source.recovered"]
+
+
+def test_one_meeting_on_two_sources_is_one_event_one_alert(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """A meeting reported under another headline on a second listing joins the same event: one alert."""
+    publish(site, LATEST, [MEETING, PEARS])
+    publish(site, EXTERNAL, [MEETING_MIRROR, BRIDGE], salt="ext")
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST, "external": EXTERNAL}, HOOK))  # type: ignore[operator]
+    for src in ctx.settings.sources:
+        run_source(ctx, src)
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items WHERE category = 'meeting' AND high_level = 1") == 2
+    assert ctx.store.scalar("SELECT COUNT(*) FROM events") == 1
+    rows = ctx.store.query("SELECT kind, channel FROM outbox")
+    assert rows == [{"kind": "meeting.detected", "channel": "webhook"}]
+
+
+def test_a_crash_before_commit_loses_nothing(tmp_path: Path, site: LocalSite, ctx_for: object,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """If storing fails midway the run leaves no half-written items; the next run stores them all."""
+    import monitor.pipeline as pipeline
+
+    publish(site, LATEST, [PEARS, BRIDGE])
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    real = pipeline._record
+
+    def boom(*args: object, **kw: object) -> None:
+        if kw.get("db") is not None:
+            raise RuntimeError("simulated crash")
+        real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_record", boom)
+    with pytest.raises(RuntimeError):
+        run_source(ctx, src)
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 0
+    monkeypatch.setattr(pipeline, "_record", real)
+    assert run_source(ctx, src).new_items == 2
