@@ -58,9 +58,9 @@ def cassettes() -> dict[str, dict[str, Any]]:
     poll = listing_and_articles(LATEST, "", '"latest-1"')
     poll.append({"request": _request(HOST + LATEST, {"If-None-Match": ['"latest-1"']}),
                  "response": _response("", 304, {"ETag": ['"latest-1"']})})
-    two = listing_and_articles(LATEST, "", '"latest-1"') + [
-        {"request": _request(HOST + EXTERNAL), "response": _response(kcna_listing(STORIES[:1], "ext"), 200,
-                                                                    {"ETag": ['"ext-1"']})}]
+    external = {"request": _request(HOST + EXTERNAL),
+                "response": _response(kcna_listing(STORIES[:1], "ext"), 200, {"ETag": ['"ext-1"']})}
+    two = [*listing_and_articles(LATEST, "", '"latest-1"'), external]
     return {"kcna_latest_then_304.yaml": {"interactions": poll, "version": 1},
             "kcna_two_lists.yaml": {"interactions": two, "version": 1}}
 

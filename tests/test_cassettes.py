@@ -63,7 +63,7 @@ def test_replayed_article_under_two_urls(tmp_path: Path) -> None:
 
 
 def test_cassettes_are_up_to_date() -> None:
-    """The committed cassettes are exactly what the builder writes (regenerate with python -m tests.cassette_builder)."""
+    """The committed cassettes are what the builder writes (regenerate: python -m tests.cassette_builder)."""
     for name, data in cassettes().items():
         assert (CASSETTES / name).read_text(encoding="utf-8") == render(data), name
 
