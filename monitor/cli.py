@@ -416,6 +416,25 @@ def check(
     raise typer.Exit(0 if report.error is None else 1)
 
 
+@app.command()
+def doctor(
+    no_sources: Annotated[bool, typer.Option("--no-sources", help="Skip the live fetch of each source.")] = False,
+) -> None:
+    """Check config, database, SQLite, every source and alert channel, and say what to do about each problem."""
+    from monitor.doctor import run_checks
+
+    s = settings()
+    checks = run_checks(s, sources=not no_sources)
+    table = Table(title="monitor doctor")
+    for col in ("check", "result", "detail", "what to do"):
+        table.add_column(col, overflow="fold")
+    for c in checks:
+        style = {"ok": "green", "warn": "yellow", "fail": "red"}[c.level]
+        table.add_row(c.name, c.level, c.detail, c.advice, style=style)
+    out.print(table)
+    raise typer.Exit(1 if any(c.level == "fail" for c in checks) else 0)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

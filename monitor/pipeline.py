@@ -74,6 +74,7 @@ class _Planned:
     item_id: int | None
     article: Article | None = None
     recheck: bool = False
+    gone: bool = False  # a recheck of the article answered 404/410
 
 
 def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
@@ -169,7 +170,10 @@ def _fetch_articles(ctx: Context, src: SourceSettings, planned: list[_Planned], 
             res = ctx.fetcher.get(p.entry.url)
             if res.doc is not None:
                 p.article = adapter.parse_article(res.doc)
-        except (FetchError, LayoutNotRecognised) as exc:
+        except FetchError as exc:
+            p.gone = p.item_id is not None and exc.status in (404, 410)
+            summary.warnings.append(f"article {p.entry.url}: {exc}")
+        except LayoutNotRecognised as exc:
             summary.warnings.append(f"article {p.entry.url}: {exc}")
 
     workers = min(ctx.settings.fetch.article_concurrency, len(wanted))
@@ -278,7 +282,36 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
             db.execute("INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
                        [p.url, p.item_id, src.name, p.entry.outlet, now, now])
+        _mark_removals(ctx, db, src, planned, now)
         _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
+
+
+def _mark_removals(ctx: Context, db: Database, src: SourceSettings, planned: list[_Planned], now: str) -> None:
+    """Mark items removed: gone from this listing while items of the same date remain, or answering 404.
+
+    The oldest date on the page is left out: its items may simply have scrolled off the first page.
+    """
+    removed = {p.item_id for p in planned if p.gone and p.item_id is not None}
+    listed = {p.url for p in planned}
+    dates = sorted({p.entry.published.isoformat() for p in planned if p.entry.published})
+    if len(dates) >= 2:
+        marks = ",".join("?" * (len(dates) - 1))
+        for url, item_id in db.execute(
+            f"SELECT u.url, u.item_id FROM item_urls u JOIN items i ON i.id = u.item_id WHERE u.source = ? AND "
+            f"i.removed_at IS NULL AND i.published IN ({marks})", [src.name, *dates[1:]]
+        ).fetchall():
+            if url not in listed:
+                removed.add(item_id)
+    removed -= {p.item_id for p in planned if not p.gone}
+    for item_id in removed:
+        cur = db.execute("UPDATE items SET removed_at = ? WHERE id = ? AND removed_at IS NULL", [now, item_id])
+        if cur.rowcount and ctx.settings.archive.alert_on_removal:
+            row = db.execute("SELECT title, url, source, published, last_seen_at FROM items WHERE id = ?",
+                             [item_id]).fetchone()
+            payload = {"item_id": item_id, "title": row[0], "url": row[1], "source": row[2], "date": row[3],
+                       "last_seen_at": row[4], "removed_at": now}
+            for channel in ctx.channels:
+                enqueue(db, channel=channel, kind="item.removed", subject=str(item_id), payload=payload, now=now)
 
 
 def _insert_item(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cls: Classification, now: str,
