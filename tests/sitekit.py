@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +35,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0
     etag: str | None = None
+    reset: bool = False  # close the connection with a TCP reset instead of answering
+    chunk_delay: float = 0.0  # send the body in 1 KiB pieces, this many seconds apart
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -68,6 +72,11 @@ class LocalSite:
                     route(req) if callable(route) else route)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
                 status, body, headers = reply.status, reply.body, dict(reply.headers)
                 if reply.etag:
                     headers["ETag"] = reply.etag
@@ -80,7 +89,13 @@ class LocalSite:
                     if "Content-Length" not in headers:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if reply.chunk_delay:
+                        for i in range(0, len(body), 1024):
+                            self.wfile.write(body[i:i + 1024])
+                            self.wfile.flush()
+                            time.sleep(reply.chunk_delay)
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
