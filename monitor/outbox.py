@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from sqlite_utils import Database
 from monitor.store import Store, iso, utcnow
 
 CLAIM_LEASE_SECONDS = 120
+PROCESS_TAG = f"{os.getpid()}@{uuid.uuid4().hex[:8]}"
 
 
 def alert_key(channel: str, kind: str, subject: str) -> str:
@@ -46,15 +49,24 @@ def claim(store: Store, alert_id: str, now: datetime) -> bool:
     """Take an alert for one attempt (compare-and-set with a lease); False when someone else has it."""
     lease = iso(now + timedelta(seconds=CLAIM_LEASE_SECONDS))
     with store.transaction() as db:
-        cur = db.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND "
-                         "status = 'pending' AND next_attempt_at <= ?", [lease, alert_id, iso(now)])
+        cur = db.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, claimed_by = ? WHERE id = ? "
+                         "AND status = 'pending' AND next_attempt_at <= ?", [lease, PROCESS_TAG, alert_id, iso(now)])
         return cur.rowcount == 1
+
+
+def release_stale_claims(store: Store) -> int:
+    """Make alerts claimed by a process that died mid-send due now (the daemon is the only dispatcher of its
+    database, so any claim not of this process is stale). Returns how many were released."""
+    with store.transaction() as db:
+        cur = db.execute("UPDATE outbox SET claimed_by = NULL, next_attempt_at = ? WHERE status = 'pending' AND "
+                         "claimed_by IS NOT NULL AND claimed_by != ?", [utcnow(), PROCESS_TAG])
+        return int(cur.rowcount)
 
 
 def mark_sent(store: Store, alert_id: str) -> None:
     """Record a delivery."""
     with store.transaction() as db:
-        db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+        db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, claimed_by = NULL WHERE id = ?",
                    [utcnow(), alert_id])
 
 
@@ -62,13 +74,13 @@ def mark_retry(store: Store, alert_id: str, error: str, delay: float) -> None:
     """Record a failed attempt and when to try again."""
     when = iso(datetime.now(UTC) + timedelta(seconds=delay))
     with store.transaction() as db:
-        db.execute("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?", [error, when, alert_id])
+        db.execute("UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_by = NULL WHERE id = ?", [error, when, alert_id])
 
 
 def mark_dead(store: Store, alert_id: str, error: str) -> None:
     """Give up on an alert, keeping the error."""
     with store.transaction() as db:
-        db.execute("UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?", [error, alert_id])
+        db.execute("UPDATE outbox SET status = 'dead', last_error = ?, claimed_by = NULL WHERE id = ?", [error, alert_id])
 
 
 def retry(store: Store, alert_id: str) -> bool:

@@ -7,14 +7,19 @@ from concurrent.futures import ThreadPoolExecutor
 from monitor.classify import Classifier
 from monitor.config import Settings, SourceSettings
 from monitor.fetch import Fetcher
+from monitor.outbox import release_stale_claims
 from monitor.pipeline import Context, RunSummary, run_source
 from monitor.store import Store
 
 
 def open_context(settings: Settings) -> Context:
-    """Open the database, the HTTP client and the classifier for a process."""
+    """Open the database, the HTTP client and the classifier for a polling process (daemon or --once).
+
+    Alerts left claimed by a process killed mid-send are released here, so they go out on this run.
+    """
     store = Store(settings.db_path)
     store.sync_sources([(s.name, s.adapter, s.url_str) for s in settings.sources])
+    release_stale_claims(store)
     gazetteer = settings.resolve(settings.classify.gazetteer) if settings.classify.gazetteer else None
     classifier = Classifier.load(gazetteer)
     return Context(settings=settings, store=store, fetcher=Fetcher(settings.fetch), classifier=classifier)

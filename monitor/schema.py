@@ -116,6 +116,7 @@ def m001_initial(db: Database) -> None:
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at TEXT NOT NULL,
             last_error TEXT,
+            claimed_by TEXT,
             created_at TEXT NOT NULL,
             sent_at TEXT
         );
