@@ -66,7 +66,8 @@ def release_stale_claims(store: Store) -> int:
 def mark_sent(store: Store, alert_id: str) -> None:
     """Record a delivery."""
     with store.transaction() as db:
-        db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, claimed_by = NULL WHERE id = ?",
+        db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, claimed_by = NULL "
+                   "WHERE id = ?",
                    [utcnow(), alert_id])
 
 
@@ -74,7 +75,8 @@ def mark_retry(store: Store, alert_id: str, error: str, delay: float) -> None:
     """Record a failed attempt and when to try again."""
     when = iso(datetime.now(UTC) + timedelta(seconds=delay))
     with store.transaction() as db:
-        db.execute("UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_by = NULL WHERE id = ?", [error, when, alert_id])
+        db.execute("UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_by = NULL "
+                   "WHERE id = ?", [error, when, alert_id])
 
 
 def mark_dead(store: Store, alert_id: str, error: str) -> None:
