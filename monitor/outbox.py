@@ -82,7 +82,8 @@ def mark_retry(store: Store, alert_id: str, error: str, delay: float) -> None:
 def mark_dead(store: Store, alert_id: str, error: str) -> None:
     """Give up on an alert, keeping the error."""
     with store.transaction() as db:
-        db.execute("UPDATE outbox SET status = 'dead', last_error = ?, claimed_by = NULL WHERE id = ?", [error, alert_id])
+        db.execute("UPDATE outbox SET status = 'dead', last_error = ?, claimed_by = NULL WHERE id = ?",
+                   [error, alert_id])
 
 
 def retry(store: Store, alert_id: str) -> bool:
