@@ -417,6 +417,112 @@ def check(
 
 
 @app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", prefix*, or title:word.')],
+    source: Annotated[str | None, typer.Option(help="Only items of this source.")] = None,
+    category: Annotated[str | None, typer.Option(help="meeting | diplomatic | domestic")] = None,
+    since: Annotated[str | None, typer.Option(help="Published (or first seen) on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published (or first seen) on or before YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many hits.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Full-text search of the archive, best matches first, with highlighted snippets."""
+    from monitor.archive import render_search
+    from monitor.archive import search as run_search
+
+    s = settings()
+    try:
+        hits = run_search(open_store(s), query, source=source, category=category, since=since, until=until,
+                          limit=limit)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json([h.as_json() for h in hits])
+        return
+    render_search(hits, out)
+
+
+@app.command()
+def revisions(item_id: Annotated[int, typer.Argument(help="Item id (see `monitor items`).")]) -> None:
+    """Every change of an article, as a diff with the times seen."""
+    from monitor.archive import get_item, render_revisions
+    from monitor.archive import revisions as item_revisions
+
+    s = settings()
+    store = open_store(s)
+    item = get_item(store, item_id)
+    render_revisions(item, item_revisions(store, item_id), out)
+    if item is None:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv")] = "jsonl",
+    source: Annotated[str | None, typer.Option(help="Only items of this source.")] = None,
+    category: Annotated[str | None, typer.Option(help="meeting | diplomatic | domestic")] = None,
+    since: Annotated[str | None, typer.Option(help="Published (or first seen) on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published (or first seen) on or before YYYY-MM-DD.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Export items as JSON lines or CSV, with filters."""
+    from monitor.archive import export_items
+
+    if fmt not in ("jsonl", "csv"):
+        fail(f"--format must be jsonl or csv, not {fmt!r}")
+    s = settings()
+    store = open_store(s)
+    try:
+        if output is None:
+            n = export_items(store, fmt, sys.stdout, source=source, category=category, since=since, until=until)  # type: ignore[arg-type]
+        else:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                n = export_items(store, fmt, fh, source=source, category=category, since=since, until=until)  # type: ignore[arg-type]
+    except ValueError as exc:
+        fail(str(exc))
+    err.print(f"{n} items exported", highlight=False)
+
+
+@app.command()
+def stories(
+    since: Annotated[str | None, typer.Option(help="Only stories since YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many stories.")] = 50,
+) -> None:
+    """The same story on several outlets: first outlet and each outlet's lag."""
+    from monitor.archive import render_stories
+    from monitor.archive import stories as find_stories
+
+    s = settings()
+    render_stories(find_stories(open_store(s), since=since, limit=limit), out)
+
+
+@app.command()
+def feeds(
+    directory: Annotated[Path | None, typer.Argument(help="Where to write alerts.xml and diplomatic.xml.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="Public URL the feeds are served from.")] = None,
+) -> None:
+    """Write the Atom feeds of alerts and of diplomatic items (the daemon keeps them current if configured)."""
+    from monitor.archive import write_feeds
+
+    s = settings()
+    target = directory or (s.resolve(s.archive.feeds_dir) if s.archive.feeds_dir else None)
+    if target is None:
+        fail("name a DIRECTORY or set [archive] feeds_dir")
+    paths = write_feeds(open_store(s), target, base_url or s.archive.feeds_base_url)
+    for path in paths:
+        out.print(str(path), highlight=False)
+
+
+@app.command("datasette-metadata")
+def datasette_metadata_cmd() -> None:
+    """Print a Datasette metadata.json describing the tables, with canned queries."""
+    from monitor.archive import datasette_metadata
+
+    s = settings()
+    print_json(datasette_metadata(s.db_path.stem))
+
+
+@app.command()
 def doctor(
     no_sources: Annotated[bool, typer.Option("--no-sources", help="Skip the live fetch of each source.")] = False,
 ) -> None:

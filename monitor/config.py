@@ -173,6 +173,8 @@ class ArchiveSettings(_Strict):
     recheck_days: Annotated[float, Field(ge=0)] = 7
     recheck_interval: Annotated[float, Field(ge=0)] = 6 * 3600
     alert_on_removal: bool = False
+    feeds_dir: Path | None = None
+    feeds_base_url: str = "http://localhost/monitor/"
 
 
 class LogSettings(_Strict):

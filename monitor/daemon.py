@@ -51,6 +51,18 @@ class Daemon:
         self.failures[src.name] = 1 if summary.failed else 0
         if summary.alerts:
             self.dispatcher.run_once()
+        if summary.new_items and self.settings.archive.feeds_dir is not None:
+            self._write_feeds()
+
+    def _write_feeds(self) -> None:
+        from monitor.archive import write_feeds
+
+        archive = self.settings.archive
+        assert archive.feeds_dir is not None
+        try:
+            write_feeds(self.ctx.store, self.settings.resolve(archive.feeds_dir), archive.feeds_base_url)
+        except OSError as exc:
+            log.error("cannot write feeds", error=str(exc), dir=str(archive.feeds_dir))
 
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()

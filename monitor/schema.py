@@ -128,3 +128,25 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_items_fts(db: Database) -> None:
+    """Full-text index of items (title, teaser, body, participants), kept in step by triggers; back-filled."""
+    cols = "title, teaser, body, participants"
+    new = "new.id, new.title, new.teaser, new.body, new.participants"
+    old = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+    # One statement at a time (not executescript) so the migration stays inside its transaction.
+    for sql in (
+        f"CREATE VIRTUAL TABLE items_fts USING fts5({cols}, content='items', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
+        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+        f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); END",
+        f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {cols} ON items BEGIN "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
+        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+        "INSERT INTO items_fts (items_fts) VALUES ('rebuild')",
+    ):
+        db.execute(sql)

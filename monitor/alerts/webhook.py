@@ -1,0 +1,170 @@
+"""Signed webhook delivery per the Standard Webhooks spec: one attempt, its outcome, and the backoff schedule.
+
+Headers: `webhook-id` (the alert's idempotency key, the same on every attempt), `webhook-timestamp` (this
+attempt, Unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`
+keyed by the base64-decoded part of a `whsec_` secret). Redirects are never followed: a 3xx is a URL to fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.alerts import MAX_RETRY_AFTER, AlertMessage, DeliveryResult
+from monitor.config import DEFAULT_USER_AGENT
+
+SECRET_PREFIX = "whsec_"
+RETRY_STATUSES = frozenset({408, 425, 429})
+MAX_EXCERPT_BYTES = 64 * 1024  # read at most this much of an error answer
+EXCERPT_CHARS = 200
+
+
+def _secret_key(secret: str) -> bytes:
+    """The HMAC key of a `whsec_<base64>` secret (ValueError when it is not base64)."""
+    raw = (secret[len(SECRET_PREFIX):] if secret.startswith(SECRET_PREFIX) else secret).strip().rstrip("=")
+    try:
+        key = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("the webhook secret is not 'whsec_' followed by base64") from exc
+    if not key:
+        raise ValueError("the webhook secret is empty after 'whsec_'")
+    return key
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` value: `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`."""
+    signed = msg_id.encode() + b"." + str(timestamp).encode() + b"." + body
+    digest = hmac.new(_secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def _utc_iso(moment: datetime) -> str:
+    """ISO-8601 in UTC with a `Z` suffix; a naive datetime is taken as UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def webhook_body(msg: AlertMessage) -> bytes:
+    """The JSON body `{"type", "timestamp", "data"}`: compact, UTF-8, the same bytes on every attempt."""
+    doc = {"type": msg.kind, "timestamp": _utc_iso(msg.created_at), "data": msg.payload}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def parse_retry_after(value: str | None, now: float, *, cap: float = MAX_RETRY_AFTER) -> float | None:
+    """Seconds to wait from a Retry-After value (delay-seconds or HTTP-date), clamped to [0, cap]; None if absent."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return min(float(text), cap)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, min(when.timestamp() - now, cap))
+
+
+def backoff_delay(attempts: int, *, base: float = 5.0, cap: float = 3600.0, rng: random.Random | None = None) -> float:
+    """Seconds before the next attempt after `attempts` failures: exponential (base * 2^(n-1)), capped, full jitter."""
+    n = max(1, attempts)
+    ceiling = cap if n > 40 else min(cap, base * 2.0 ** (n - 1))
+    return (rng or random).uniform(0.0, ceiling)
+
+
+def redact_url(url: str) -> str:
+    """The scheme, host and port of a URL only: webhook paths and queries often carry tokens."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<invalid URL>"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}/…" if parts.path not in ("", "/") or parts.query else \
+        f"{parts.scheme}://{host}{port}/"
+
+
+def _excerpt(data: bytes) -> str:
+    text = " ".join(data.decode("utf-8", errors="replace").split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _user_agent(client: httpx.Client) -> str:
+    ua = client.headers.get("User-Agent", "")
+    return ua if ua and not ua.startswith("python-httpx") else DEFAULT_USER_AGENT
+
+
+def classify_status(status: int, where: str, body: bytes, retry_after: float | None,
+                    location: str | None) -> DeliveryResult:
+    """The outcome of an HTTP answer: 2xx sent, 410 disable, 408/425/429/5xx retry, 3xx and other 4xx dead."""
+    if 200 <= status < 300:
+        return DeliveryResult("sent", f"HTTP {status} from {where}")
+    if status == 410:
+        return DeliveryResult("disable", f"HTTP 410 Gone from {where}: the receiver asked us to stop sending")
+    if status in RETRY_STATUSES or 500 <= status < 600:
+        excerpt = _excerpt(body)
+        detail = f"HTTP {status} from {where}" + (f": {excerpt}" if excerpt else "")
+        return DeliveryResult("retry", detail, retry_after)
+    if 300 <= status < 400:
+        target = f" to {redact_url(location)}" if location else ""
+        return DeliveryResult("dead", f"HTTP {status} redirect{target} from {where}: webhooks do not follow "
+                                      "redirects; set alerts.webhook.url to the final address")
+    excerpt = _excerpt(body)
+    return DeliveryResult("dead", f"HTTP {status} from {where}" + (f": {excerpt}" if excerpt else ""))
+
+
+def send_webhook(client: httpx.Client, url: str, secret: str | None, msg: AlertMessage, *, timeout: float,
+                 now: Callable[[], float] = time.time) -> DeliveryResult:
+    """POST one signed alert once and classify the answer; never follows redirects, never retries, never raises."""
+    where = redact_url(url)
+    body = webhook_body(msg)
+    stamp = int(now())
+    headers = {
+        "webhook-id": msg.alert_id,
+        "webhook-timestamp": str(stamp),
+        "Idempotency-Key": msg.alert_id,
+        "Content-Type": "application/json",
+        "User-Agent": _user_agent(client),
+    }
+    if secret:
+        try:
+            headers["webhook-signature"] = sign(secret, msg.alert_id, stamp, body)
+        except ValueError as exc:
+            return DeliveryResult("dead", f"{exc} (alerts.webhook.secret)")
+    try:
+        with client.stream("POST", url, content=body, headers=headers, timeout=timeout,
+                           follow_redirects=False) as response:
+            received = bytearray()
+            if not 200 <= response.status_code < 300:
+                for chunk in response.iter_bytes():
+                    received += chunk
+                    if len(received) >= MAX_EXCERPT_BYTES:
+                        break
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), now())
+            return classify_status(response.status_code, where, bytes(received), retry_after,
+                                   response.headers.get("Location"))
+    except httpx.TimeoutException as exc:
+        return DeliveryResult("retry", f"timeout ({type(exc).__name__}, {timeout:g}s) from {where}")
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        return DeliveryResult("dead", f"invalid webhook URL {where}: {exc}")
+    except httpx.TransportError as exc:
+        return DeliveryResult("retry", f"{type(exc).__name__} to {where}: {exc or 'connection failed'}")
+    except Exception as exc:  # a bug or an odd library error must not kill the dispatcher
+        return DeliveryResult("retry", f"{type(exc).__name__} sending to {where}: {exc}")
+
+
+__all__ = ["backoff_delay", "classify_status", "parse_retry_after", "redact_url", "send_webhook", "sign",
+           "webhook_body"]

@@ -1,0 +1,28 @@
+"""The archive analysts use: full-text search, revisions, export, Datasette metadata, stories and Atom feeds."""
+
+from __future__ import annotations
+
+from monitor.archive.datasette import datasette_metadata
+from monitor.archive.export import export_items
+from monitor.archive.feeds import atom_feed, write_feeds
+from monitor.archive.revisions import Revision, get_item, render_revisions, revisions
+from monitor.archive.search import SearchHit, render_search, search
+from monitor.archive.stories import Story, StoryOutlet, render_stories, stories
+
+__all__ = [
+    "Revision",
+    "SearchHit",
+    "Story",
+    "StoryOutlet",
+    "atom_feed",
+    "datasette_metadata",
+    "export_items",
+    "get_item",
+    "render_revisions",
+    "render_search",
+    "render_stories",
+    "revisions",
+    "search",
+    "stories",
+    "write_feeds",
+]

@@ -1,0 +1,166 @@
+"""Full-text search over items (SQLite FTS5, table `items_fts`), ranked by bm25, with highlighted snippets."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from monitor.archive.filters import item_filters
+from monitor.store import Store
+
+#: Markers FTS5 puts around matched terms in snippets; control characters never found in stored text.
+MARK_START, MARK_END = "\x02", "\x03"
+HIGHLIGHT = "bold yellow"
+COLUMNS = ("title", "teaser", "body", "participants")
+#: bm25 weights of the columns above: a match in the title counts most.
+WEIGHTS = (10.0, 3.0, 1.0, 5.0)
+OPERATORS = ("AND", "OR", "NOT")
+
+_TOKEN = re.compile(r'(?:(?P<col>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"(?P<pstar>\*)?|(?P<word>[^\s"]+))')
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One item matching a search, with its snippet (FTS5 markers around the matches) and bm25 rank."""
+
+    id: int
+    title: str
+    source: str
+    url: str
+    published: str | None
+    category: str | None
+    high_level: bool
+    first_seen_at: str
+    removed_at: str | None
+    snippet: str
+    rank: float
+    participants: list[str] = field(default_factory=list)
+
+    @property
+    def plain_snippet(self) -> str:
+        """The snippet without highlight markers."""
+        return self.snippet.replace(MARK_START, "").replace(MARK_END, "")
+
+    def as_json(self) -> dict[str, Any]:
+        """The hit as a JSON object (items --json keys plus snippet and rank)."""
+        return {"id": self.id, "source": self.source, "url": self.url, "title": self.title,
+                "published": self.published, "category": self.category, "high_level": self.high_level,
+                "participants": self.participants, "first_seen_at": self.first_seen_at,
+                "removed_at": self.removed_at, "snippet": self.plain_snippet, "rank": self.rank}
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query.
+
+    Plain words become quoted terms (so `Son-hui` or `U.S.` are words, not operators), "quoted phrases" stay
+    phrases, `word*` is a prefix search, `title:word` searches one column, and upper-case AND / OR / NOT
+    between terms are operators. Raises ValueError for an empty query or an unbalanced quote.
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError("the search query is empty: give at least one word")
+    if text.count('"') % 2:
+        raise ValueError(f'unbalanced quote in search query {text!r}: close each phrase with a second "')
+    parts: list[tuple[str, str]] = []  # (kind, fts text): kind is "term" or "op"
+    for m in _TOKEN.finditer(text):
+        col, phrase, word = m.group("col"), m.group("phrase"), m.group("word")
+        if col is not None and col.lower() not in COLUMNS:
+            # Not a column name: the colon is part of the word (e.g. "10:30").
+            word = m.group(0) if phrase is None else None
+            phrase = m.group(0).replace('"', " ") if phrase is not None else None
+            col = None
+        if word is not None and col is None and word in OPERATORS:
+            parts.append(("op", word))
+            continue
+        if phrase is not None:
+            term = f'"{phrase}"' + ("*" if m.group("pstar") else "")
+        else:
+            assert word is not None
+            prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+            term = f'"{word.rstrip("*") if prefix else word}"' + ("*" if prefix else "")
+        if col is not None:
+            term = f"{col.lower()}:{term}"
+        parts.append(("term", term))
+    out: list[str] = []
+    for i, (kind, value) in enumerate(parts):
+        if kind == "op":
+            prev_term = bool(out) and parts[i - 1][0] == "term"
+            next_term = i + 1 < len(parts) and parts[i + 1][0] == "term"
+            if not (prev_term and next_term):
+                value = f'"{value}"'  # an operator with nothing on one side is just a word
+        out.append(value)
+    return " ".join(out)
+
+
+def search(store: Store, query: str, *, source: str | None = None, category: str | None = None,
+           since: str | date | None = None, until: str | date | None = None, limit: int = 50) -> list[SearchHit]:
+    """Items matching `query` (see fts_query), best first by bm25, filtered like `items`; ValueError on a bad query."""
+    match = fts_query(query)
+    where, params = item_filters(source=source, category=category, since=since, until=until)
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    sql = (f"SELECT i.*, snippet(items_fts, -1, ?, ?, '…', 16) AS snip, bm25(items_fts, {weights}) AS score "
+           "FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ?")
+    if where:
+        sql += " AND " + " AND ".join(where)
+    sql += " ORDER BY score, i.first_seen_at DESC LIMIT ?"
+    try:
+        rows = store.query(sql, (MARK_START, MARK_END, match, *params, max(1, int(limit))))
+    except sqlite3.OperationalError as exc:
+        raise ValueError(f"cannot search for {query!r}: {exc}") from None
+    return [SearchHit(
+        id=r["id"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
+        category=r["category"], high_level=bool(r["high_level"]), first_seen_at=r["first_seen_at"],
+        removed_at=r["removed_at"], snippet=r["snip"] or "", rank=float(r["score"]),
+        participants=json.loads(r["participants"] or "[]"),
+    ) for r in rows]
+
+
+def snippet_markup(snippet: str) -> str:
+    """Rich markup of a snippet: the matches highlighted, everything else escaped."""
+    out: list[str] = []
+    for i, chunk in enumerate(snippet.split(MARK_START)):
+        if i == 0:
+            out.append(escape(chunk))
+            continue
+        matched, _, rest = chunk.partition(MARK_END)
+        out.append(f"[{HIGHLIGHT}]{escape(matched)}[/{HIGHLIGHT}]{escape(rest)}")
+    return "".join(out)
+
+
+def render_search(hits: list[SearchHit], console: Console) -> None:
+    """Print the hits as a table: id, date, source, category, then the title over the highlighted snippet.
+
+    The table has no vertical rules and only the last column wraps, so a title stays readable as one
+    phrase even in a narrow or non-terminal console.
+    """
+    if not hits:
+        console.print("No items match.")
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Source", no_wrap=True)
+    table.add_column("Category", no_wrap=True)
+    table.add_column("Title / match", ratio=1)
+    for h in hits:
+        cell = Text(h.title, style="bold")
+        if h.removed_at:
+            cell.append(f" (removed {h.removed_at[:10]})", style="red")
+        snippet = Text.from_markup(snippet_markup(h.snippet))
+        if snippet.plain and snippet.plain != h.title:
+            cell.append("\n")
+            cell.append_text(snippet)
+        category = (h.category or "") + (" ★" if h.high_level else "")
+        table.add_row(str(h.id), h.published or h.first_seen_at[:10], h.source, category, cell)
+    console.print(table)
+    console.print(f"{len(hits)} item(s)", style="dim")

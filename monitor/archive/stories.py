@@ -1,0 +1,198 @@
+"""Stories: the same text published by several outlets, with the first outlet and each one's lag."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from monitor.archive.filters import ITEM_DAY, day_text
+from monitor.store import Store
+
+#: Normalized characters of the body compared to find the same text under different titles.
+FINGERPRINT_CHARS = 200
+#: A body shorter than this (normalized) is too short to say two items are the same text.
+MIN_BODY_CHARS = 80
+#: Items with the same body fingerprint are one story only when first seen within this time of each other.
+BODY_WINDOW = timedelta(days=3)
+
+_DATELINE = re.compile(r"^[^()\n]{0,80}\([A-Za-z .]{2,30}\)\s*[-\u2013\u2014]+\s*")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class StoryOutlet:
+    """One outlet (source, and the original outlet a mirror names) that carried the story."""
+
+    source: str
+    outlet: str | None
+    item_id: int
+    url: str
+    first_seen_at: str
+    lag: timedelta
+
+    @property
+    def label(self) -> str:
+        """The source, with the outlet a mirror names."""
+        return f"{self.source} ({self.outlet})" if self.outlet else self.source
+
+
+@dataclass(frozen=True)
+class Story:
+    """Items that are the same text on several outlets; `outlets` are in order of first sighting."""
+
+    title: str
+    published: str | None
+    item_ids: list[int]
+    outlets: list[StoryOutlet]
+
+    @property
+    def first(self) -> StoryOutlet:
+        """The outlet that carried the story first."""
+        return self.outlets[0]
+
+    @property
+    def first_seen_at(self) -> str:
+        """When the story was first seen anywhere."""
+        return self.outlets[0].first_seen_at
+
+
+def body_fingerprint(body: str | None) -> str | None:
+    """Hash of the first 200 normalized characters of a body (dateline dropped), or None for a short body."""
+    if not body:
+        return None
+    text = unicodedata.normalize("NFKC", body).strip()
+    text = _DATELINE.sub("", text, count=1)
+    folded = _NOT_WORD.sub(" ", text.casefold()).strip()
+    if len(folded) < MIN_BODY_CHARS:
+        return None
+    return hashlib.sha256(folded[:FINGERPRINT_CHARS].encode("utf-8")).hexdigest()
+
+
+def _parse(ts: str) -> datetime:
+    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+
+
+class _Groups:
+    """Union-find over item ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def stories(store: Store, *, since: str | date | None = None, limit: int = 50) -> list[Story]:
+    """Stories carried by at least two outlets, newest first: items grouped by story key or same body start."""
+    sql = ("SELECT i.id, i.title, i.published, i.story_key, substr(i.body, 1, 600) AS body, i.source, i.url, "
+           "i.outlet, i.first_seen_at FROM items i")
+    params: tuple[str, ...] = ()
+    lo = day_text(since, "since")
+    if lo:
+        sql += f" WHERE {ITEM_DAY} >= ?"
+        params = (lo,)
+    items = {r["id"]: r for r in store.query(sql + " ORDER BY i.first_seen_at, i.id", params)}
+    groups = _Groups()
+    by_key: dict[str, int] = {}
+    by_body: dict[str, list[int]] = {}
+    for item_id, r in items.items():
+        groups.find(item_id)
+        first = by_key.setdefault(r["story_key"], item_id)
+        groups.union(first, item_id)
+        fp = body_fingerprint(r["body"])
+        if fp:
+            by_body.setdefault(fp, []).append(item_id)
+    for ids in by_body.values():
+        # Items come in order of first sighting: link each to the previous one when close enough in time.
+        for a, b in itertools.pairwise(ids):
+            if _parse(items[b]["first_seen_at"]) - _parse(items[a]["first_seen_at"]) <= BODY_WINDOW:
+                groups.union(a, b)
+    members: dict[int, list[int]] = {}
+    for item_id in items:
+        members.setdefault(groups.find(item_id), []).append(item_id)
+    urls: dict[int, list[dict[str, str]]] = {}
+    if items:
+        for u in store.query("SELECT item_id, url, source, outlet, first_seen_at FROM item_urls "
+                             "ORDER BY first_seen_at, url"):
+            if u["item_id"] in items:
+                urls.setdefault(u["item_id"], []).append(u)
+    result: list[Story] = []
+    for ids in members.values():
+        story = _story(ids, items, urls)
+        if story is not None:
+            result.append(story)
+    result.sort(key=lambda s: s.first_seen_at, reverse=True)
+    return result[: max(0, int(limit))]
+
+
+def _story(ids: list[int], items: dict[int, dict[str, str]], urls: dict[int, list[dict[str, str]]]) -> Story | None:
+    """The story of a group of items, or None when only one outlet carried it."""
+    seen: dict[tuple[str, str], tuple[str, int, str]] = {}  # (source, outlet) -> (first_seen_at, item, url)
+    for item_id in ids:
+        item = items[item_id]
+        sightings = urls.get(item_id) or [{"source": item["source"], "outlet": item["outlet"], "url": item["url"],
+                                            "first_seen_at": item["first_seen_at"]}]
+        for u in sightings:
+            key = (u["source"], u["outlet"] or item["outlet"] or "")
+            if key not in seen or u["first_seen_at"] < seen[key][0]:
+                seen[key] = (u["first_seen_at"], item_id, u["url"])
+    if len(seen) < 2:
+        return None
+    ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], kv[0]))
+    start = _parse(ordered[0][1][0])
+    outlets = [StoryOutlet(source=src, outlet=outlet or None, item_id=item_id, url=url, first_seen_at=ts,
+                           lag=_parse(ts) - start) for (src, outlet), (ts, item_id, url) in ordered]
+    first_item = items[outlets[0].item_id]
+    published = sorted(items[i]["published"] for i in ids if items[i]["published"])
+    return Story(title=first_item["title"], published=published[0] if published else None,
+                 item_ids=sorted(ids), outlets=outlets)
+
+
+def format_lag(lag: timedelta) -> str:
+    """A lag as `+1d 2h 05m` (or `first` for none)."""
+    seconds = int(lag.total_seconds())
+    if seconds <= 0:
+        return "first"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if not days and not hours and not minutes:
+        return f"+{secs}s"
+    return "+" + (f"{days}d " if days else "") + (f"{hours}h " if days or hours else "") + f"{minutes:02d}m"
+
+
+def render_stories(found: list[Story], console: Console) -> None:
+    """Print each story with its outlets in order of first sighting and the lag of each behind the first."""
+    if not found:
+        console.print("No story was carried by more than one outlet.")
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Story", ratio=1)
+    table.add_column("Outlet", no_wrap=True)
+    table.add_column("First seen (UTC)", no_wrap=True)
+    table.add_column("Lag", justify="right", no_wrap=True)
+    for n, story in enumerate(found):
+        for i, o in enumerate(story.outlets):
+            head = Text(f"{story.published or ''} {story.title}".strip(), style="bold") if i == 0 else Text("")
+            table.add_row(head, o.label, o.first_seen_at[:19].replace("T", " "), format_lag(o.lag),
+                          end_section=i == len(story.outlets) - 1 and n < len(found) - 1)
+    console.print(table)
+    console.print(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'}", style="dim")

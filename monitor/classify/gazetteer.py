@@ -1,0 +1,229 @@
+"""The gazetteer: countries with aliases and demonyms, title phrases with ranks, officials with spellings."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from monitor.classify.names import canonical_form
+from monitor.classify.text import Lexicon, words
+
+RANKS = ("head_of_state", "head_of_government", "party_leader", "vice_head_of_state", "politburo",
+         "parliament_chair", "minister", "vice_minister", "ambassador", "director", "other")
+HIGH_RANKS = frozenset(RANKS[:7])
+OFFICES = frozenset({"head_of_state", "head_of_government", "party_leader", "foreign_minister", "defence_minister",
+                     "parliament_chair"})
+DPRK = "DPRK"
+PACKAGED = Path(__file__).resolve().parent.parent / "data" / "officials.toml"
+
+
+def rank_order(rank: str) -> int:
+    """Position of a rank, 0 the highest (unknown ranks last)."""
+    return RANKS.index(rank) if rank in RANKS else len(RANKS)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A state (or international body) with the words that name it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title phrase and the rank (and office) it gives whoever holds it."""
+
+    phrase: str
+    rank: str
+    office: str | None
+    needs_state: bool
+
+
+@dataclass(frozen=True)
+class Official:
+    """One person in one post: canonical name, spellings, country, rank, offices and the years held."""
+
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    rank: str
+    offices: tuple[str, ...]
+    start: date | None
+    end: date | None
+    historical: bool
+
+    def holds_at(self, when: date | None) -> bool:
+        """Whether the post was held on `when` (always, when the date is unknown)."""
+        if when is None:
+            return True
+        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that cannot be read or has a wrong entry."""
+
+
+def _bound(value: object, *, end: bool, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int) and 1900 <= value <= 2100:
+        return date(value, 12, 31) if end else date(value, 1, 1)
+    if isinstance(value, str):
+        parts = value.split("-")
+        try:
+            nums = [int(p) for p in parts]
+        except ValueError:
+            nums = []
+        if len(nums) == 1:
+            return _bound(nums[0], end=end, where=where)
+        if len(nums) == 2 and 1 <= nums[1] <= 12:
+            last = calendar.monthrange(nums[0], nums[1])[1]
+            return date(nums[0], nums[1], last if end else 1)
+        if len(nums) == 3:
+            return date(nums[0], nums[1], nums[2])
+    raise GazetteerError(f"{where}: expected a year, YYYY-MM or a date, got {value!r}")
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GazetteerError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def _read(path: Path | None) -> tuple[dict[str, Any], str]:
+    if path is None:
+        return tomllib.loads(PACKAGED.read_text(encoding="utf-8")), "officials.toml (packaged)"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
+    except OSError as exc:
+        raise GazetteerError(f"{path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise GazetteerError(f"{path}: {exc}") from exc
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The packaged data with a user file laid over it (see the header of officials.toml)."""
+    countries = {c.get("name"): dict(c) for c in base.get("countries", [])}
+    for c in extra.get("countries", []):
+        old = countries.get(c.get("name"))
+        if old is None:
+            countries[c.get("name")] = dict(c)
+        else:
+            for key in ("aliases", "demonyms"):
+                old[key] = list(old.get(key, [])) + [a for a in c.get(key, []) if a not in old.get(key, [])]
+    titles = {" ".join(words(str(t.get("phrase", "")))): dict(t) for t in base.get("titles", [])}
+    for t in extra.get("titles", []):
+        titles[" ".join(words(str(t.get("phrase", ""))))] = dict(t)
+    replaced = {canonical_form(str(o.get("name", ""))) for o in extra.get("officials", [])}
+    officials = [o for o in base.get("officials", []) if canonical_form(str(o.get("name", ""))) not in replaced]
+    officials += list(extra.get("officials", []))
+    return {"version": f"{base.get('version', '')}+{extra.get('version', '')}", "countries": list(countries.values()),
+            "titles": list(titles.values()), "officials": officials}
+
+
+class Gazetteer:
+    """Countries, titles and officials, with one lexicon to find all of them in a text in one pass."""
+
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.source = source
+        self.countries: list[Country] = []
+        self.titles: list[Title] = []
+        self.officials: list[Official] = []
+        self.lexicon = Lexicon()
+        self.by_name: dict[str, list[Official]] = {}
+        self.alias_to_name: dict[str, str] = {}
+        for i, c in enumerate(data.get("countries", [])):
+            where = f"{source}: countries[{i}]"
+            name = c.get("name")
+            if not isinstance(name, str) or not name:
+                raise GazetteerError(f"{where}: `name` is required")
+            country = Country(name, _strings(c.get("aliases"), where), _strings(c.get("demonyms"), where))
+            self.countries.append(country)
+        for i, t in enumerate(data.get("titles", [])):
+            where = f"{source}: titles[{i}]"
+            phrase, rank, office = t.get("phrase"), t.get("rank"), t.get("office")
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise GazetteerError(f"{where}: `phrase` is required")
+            if rank not in RANKS:
+                raise GazetteerError(f"{where} ({phrase!r}): rank must be one of {', '.join(RANKS)}, got {rank!r}")
+            if office is not None and office not in OFFICES:
+                raise GazetteerError(f"{where} ({phrase!r}): office must be one of {', '.join(sorted(OFFICES))}")
+            self.titles.append(Title(phrase, str(rank), office, bool(t.get("needs_state", False))))
+        for i, o in enumerate(data.get("officials", [])):
+            where = f"{source}: officials[{i}]"
+            name, rank, country = o.get("name"), o.get("rank", "other"), o.get("country", "")
+            if not isinstance(name, str) or not name.strip():
+                raise GazetteerError(f"{where}: `name` is required")
+            if rank not in RANKS:
+                raise GazetteerError(f"{where} ({name!r}): rank must be one of {', '.join(RANKS)}, got {rank!r}")
+            offices = _strings(o.get("offices"), where)
+            for off in offices:
+                if off not in OFFICES:
+                    raise GazetteerError(f"{where} ({name!r}): unknown office {off!r}")
+            self.officials.append(Official(
+                canonical_form(name), _strings(o.get("aliases"), where), str(country), str(rank), offices,
+                _bound(o.get("start"), end=False, where=f"{where}.start"),
+                _bound(o.get("end"), end=True, where=f"{where}.end"), bool(o.get("historical", False))))
+        self._index()
+        payload = json.dumps(data, sort_keys=True, default=str)
+        self.digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+    def _index(self) -> None:
+        for key, c in enumerate(self.countries):
+            for phrase in (c.name, *c.aliases, *c.demonyms):
+                self.lexicon.add("country", phrase, key, case="cap")
+        for key, t in enumerate(self.titles):
+            short = len(t.phrase) <= 3 and t.phrase.isalpha()
+            self.lexicon.add("title", t.phrase, key, case="upper" if short else "any")
+        for o in self.officials:
+            self.by_name.setdefault(o.name, []).append(o)
+        for key, (name, posts) in enumerate(self.by_name.items()):
+            for phrase in {name, *(a for p in posts for a in p.aliases)}:
+                self.lexicon.add("name", phrase, key, case="cap")
+                self.alias_to_name[canonical_form(phrase)] = name
+        self.names = list(self.by_name)
+
+    def country_of(self, name: str) -> str:
+        """Country of an official in the gazetteer ("" when unknown)."""
+        posts = self.by_name.get(name)
+        return posts[0].country if posts else ""
+
+    def rank_of(self, name: str, when: date | None) -> str | None:
+        """Highest rank of an official on a date (any date when unknown), None when not in the gazetteer."""
+        posts = self.by_name.get(name)
+        if not posts:
+            return None
+        held = [p for p in posts if p.holds_at(when)] or posts
+        return min((p.rank for p in held), key=rank_order)
+
+    def holder(self, country: str, office: str, when: date | None) -> str | None:
+        """The official holding `office` of `country` on `when` (the latest holder when the date is unknown)."""
+        cands = [o for o in self.officials if o.country == country and office in o.offices and not o.historical]
+        if when is not None:
+            cands = [o for o in cands if o.holds_at(when)]
+        else:
+            cands = [o for o in cands if o.end is None] or cands
+        if not cands:
+            return None
+        return max(cands, key=lambda o: o.start or date.min).name
+
+
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    """The packaged gazetteer, extended and overridden by the user file at `path` when given."""
+    base, source = _read(None)
+    if path is None:
+        return Gazetteer(base, source)
+    extra, extra_source = _read(path)
+    return Gazetteer(_merge(base, extra), extra_source)

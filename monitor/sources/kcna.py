@@ -1,0 +1,238 @@
+"""KCNA (www.kcna.kp) English: the "detail" layout (2026-07 ->) and the "q" layout (2020-11 .. 2026-07).
+
+Listings: `main h5 > a[href*=/article/detail/]` + `<span><nobr>[2026.7.19.]</nobr></span>` (detail), or
+`ul.article-link li > a` with `span.publish-time` inside the link (q). Articles: first non-empty `h1` in
+`<article>` and its direct `<p>` siblings, dated by the dateline (detail); `div.article-main-title`,
+`div.content-wrapper > p` and `span.publish-time` (q). An empty `<main>` is a session/layout problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
+from monitor.sources import register
+from monitor.sources.common import absolute, blocked_reason, has_class, parse_html
+from monitor.sources.dates import parse_dateline, parse_dotted
+from monitor.sources.text import clean_text, node_text, strip_end_mark
+
+_DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
+_DETAIL_LINKS = 'a[href*="/article/detail/"], a[href*="/gallery/detail/"], a[href*="/video/detail/"]'
+_Q_LINKS = "ul.article-link a[href], div.photo span.title a[href], div.video span.title a[href]"
+_Q_FALLBACK = 'a[href*="/article/q/"]'
+_TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\||기사\s*\|)?\s*")
+
+
+def _is_publish_time(node: Any) -> bool:
+    return node.tag == "span" and has_class(node, "publish-time")
+
+
+class _Found:
+    """An entry being assembled; a link can appear twice (thumbnail, then headline)."""
+
+    __slots__ = ("published", "title", "url")
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.title = ""
+        self.published: date | None = None
+
+
+def _detail_date(container: Any) -> date | None:
+    for nobr in container.css("nobr"):
+        text = nobr.text()
+        if _DATE_TEXT.search(text):
+            return parse_dotted(text)
+    for span in container.css("span"):
+        text = span.text()
+        if "[" in text and _DATE_TEXT.search(text):
+            return parse_dotted(text)
+    return None
+
+
+def _link_title(a: Any, skip: Any = None) -> str:
+    title = node_text(a, skip)
+    if not title:
+        img = a.css_first("img[alt]")
+        if img is not None:
+            title = clean_text(img.attributes.get("alt") or "")
+    return title
+
+
+def _collect(doc: Document, anchors: list[Any], date_of: Any, skip: Any = None) -> tuple[list[Entry], list[str]]:
+    found: dict[str, _Found] = {}
+    for a in anchors:
+        url = absolute(doc, a.attributes.get("href"))
+        if url is None:
+            continue
+        item = found.get(url)
+        if item is None:
+            item = found[url] = _Found(url)
+        if not item.title:
+            item.title = _link_title(a, skip)
+        if item.published is None:
+            item.published = date_of(a)
+    entries: list[Entry] = []
+    warnings: list[str] = []
+    for item in found.values():
+        if not item.title:
+            warnings.append(f"no title for {item.url}; skipped")
+            continue
+        if item.published is None:
+            warnings.append(f"no date for {item.title!r}")
+        entries.append(Entry(url=item.url, title=item.title, published=item.published))
+    return entries, warnings
+
+
+def _detail_anchor_date(a: Any) -> date | None:
+    parent = a.parent
+    return _detail_date(parent) if parent is not None else None
+
+
+def _q_anchor_date(a: Any) -> date | None:
+    """The `span.publish-time` inside the link (article lists) or beside it (photo and video lists)."""
+    span = a.css_first("span.publish-time")
+    node = a.parent
+    for _ in range(2):
+        if span is not None or node is None:
+            break
+        span = node.css_first("span.publish-time")
+        node = node.parent
+    return parse_dotted(span.text()) if span is not None else None
+
+
+def _empty_main(parser: LexborHTMLParser) -> bool:
+    main = parser.css_first("main")
+    return main is not None and not main.text().strip() and main.css_first("img, a") is None
+
+
+def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
+    reason = blocked_reason(parser)
+    if reason:
+        return LayoutNotRecognised(f"KCNA {what}: {reason}")
+    if _empty_main(parser):
+        return LayoutNotRecognised(
+            f"KCNA {what}: the page has an empty <main> (what KCNA answers without a valid session, "
+            "or a layout change), not an empty news list")
+    return LayoutNotRecognised(f"KCNA {what}: no KCNA layout markers found (no detail or q links)")
+
+
+class KcnaAdapter:
+    """Adapter for both KCNA layouts; the layout is recognised from the page, never from the URL."""
+
+    kind = "kcna"
+
+    def parse_listing(self, doc: Document) -> Listing:
+        """Entries of a KCNA listing page (detail or q layout), with absolute URLs and dates."""
+        parser = parse_html(doc, "KCNA listing")
+        main = parser.css_first("main")
+        scope: Any = main if main is not None else parser
+        anchors = scope.css(_DETAIL_LINKS)
+        if anchors:
+            entries, warnings = _collect(doc, anchors, _detail_anchor_date)
+            if entries:
+                return Listing(entries=entries, layout="kcna-detail", warnings=warnings)
+        anchors = parser.css(_Q_LINKS)
+        if not anchors:
+            anchors = [a for a in parser.css(_Q_FALLBACK) if a.css_first("span.publish-time") is not None]
+        if anchors:
+            entries, warnings = _collect(doc, anchors, _q_anchor_date, _is_publish_time)
+            if entries:
+                return Listing(entries=entries, layout="kcna-q", warnings=warnings)
+        raise _unrecognised(parser, "listing")
+
+    def parse_article(self, doc: Document) -> Article:
+        """Title, body (direct paragraphs, end mark removed) and date of a KCNA article page."""
+        parser = parse_html(doc, "KCNA article")
+        article = parser.css_first("article")
+        if article is not None:
+            found = _detail_article(doc, parser, article)
+            if found is not None:
+                return found
+        q_title = parser.css_first("div.article-main-title")
+        if q_title is not None:
+            return _q_article(doc, parser, q_title)
+        gallery = parser.css_first("main .gallery")
+        if gallery is not None:
+            return _gallery_article(parser)
+        raise _unrecognised(parser, "article")
+
+
+def _direct_paragraphs(container: Any) -> list[str]:
+    paras = [node_text(child) for child in container.iter() if child.tag == "p"]
+    paras = [p for p in paras if p]
+    if paras:
+        paras[-1] = strip_end_mark(paras[-1])
+        if not paras[-1]:
+            paras.pop()
+    return paras
+
+
+def _detail_article(doc: Document, parser: LexborHTMLParser, article: Any) -> Article | None:
+    heads = article.css("h1")
+    if not heads:
+        return None
+    title = ""
+    for h in heads:
+        title = node_text(h)
+        if title:
+            break
+    warnings: list[str] = []
+    container = heads[0].parent or article
+    paras = _direct_paragraphs(container)
+    if not paras and container is not article:
+        paras = _direct_paragraphs(article)
+    published = parse_dateline(paras[0], doc.fetched_at) if paras else None
+    if published is None:
+        stamp = article.css_first("span.publish-time")
+        published = parse_dotted(stamp.text()) if stamp is not None else None
+    if not title:
+        warnings.append("article has no non-empty <h1>")
+    if not paras:
+        warnings.append("article has no paragraphs (photo or video item?)")
+    if published is None:
+        warnings.append("no date: no dateline such as 'Pyongyang, September 10 (KCNA) --'")
+    return Article(title=title or _page_title(parser), body="\n".join(paras), published=published,
+                   warnings=warnings)
+
+
+def _q_article(doc: Document, parser: LexborHTMLParser, title_node: Any) -> Article:
+    warnings: list[str] = []
+    title = node_text(title_node)
+    wrapper = parser.css_first("div.content-wrapper") or parser.css_first("div.article-content-body")
+    paras = _direct_paragraphs(wrapper) if wrapper is not None else []
+    stamp = parser.css_first("span.publish-time")
+    published = parse_dotted(stamp.text()) if stamp is not None else None
+    if published is None and paras:
+        published = parse_dateline(paras[0], doc.fetched_at)
+    if not paras:
+        warnings.append("article has no paragraphs (photo or video item?)")
+    if published is None:
+        warnings.append("no date: no span.publish-time and no dateline")
+    return Article(title=title or _page_title(parser), body="\n".join(paras), published=published,
+                   warnings=warnings)
+
+
+def _gallery_article(parser: LexborHTMLParser) -> Article:
+    return Article(title=_page_title(parser), body="", published=None,
+                   warnings=["photo gallery page: no text and no date"])
+
+
+def _page_title(parser: LexborHTMLParser) -> str | None:
+    node = parser.css_first("title")
+    if node is None:
+        return None
+    title = _TITLE_PREFIX.sub("", node_text(node))
+    return title or None
+
+
+def _factory(options: Mapping[str, Any]) -> KcnaAdapter:
+    return KcnaAdapter()
+
+
+register("kcna", _factory)

@@ -1,0 +1,254 @@
+"""KCNA Watch (kcnawatch.org), the NK News mirror of the DPRK outlets; each item keeps its original outlet.
+
+Listings: the per-source page (`div#latest_article_wrapper`, cards with `h4 > a`, `p.articled-date`
+` December 27, 2025` and a teaser paragraph), the "More From <outlet>" block under an article, the AJAX
+`.article-desc` blocks and the KCTV archive (`div.archive-list`, link text `Friday September 11, 2026`).
+Articles: `h1` title, `div.article-content` body, and the line
+`Date: 13/04/2024 | Source: Naenara (En) | Read original version at source` (day first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
+from monitor.sources import register
+from monitor.sources.common import absolute, blocked_reason, parse_html
+from monitor.sources.dates import parse_date, parse_dmy, parse_named
+from monitor.sources.text import clean_text, node_text
+
+_META = re.compile(r"Date:\s*([0-9/.\-]+)\s*\|\s*Source:\s*([^|\n]+?)\s*(?:\||$)")
+_MORE_FROM = re.compile(r"^\s*More\s+From\s+(.+?)\s*$", re.IGNORECASE)
+_LATEST_FROM = re.compile(r"^\s*Latest\s+(?:from|From)\s+(.+?)\s*$")
+_PAGE_TITLE = re.compile(r"^\s*(.+?)\s*[|–—-]\s*KCNA\s*Watch\s*$", re.IGNORECASE)
+_OUTLETS = ("KCNA", "Rodong Sinmun", "Voice of Korea", "Minju Choson", "Naenara", "Ryugyong", "Uriminzokkiri",
+            "Pyongyang Times", "Tongil Sinbo", "Arirang Meari", "KCTV", "DPRK Today")
+_CARD_LINKS = "h2 > a[href], h3 > a[href], h4 > a[href], h5 > a[href]"
+_HEADINGS = "h1, h2, h3, h4, h5, h6, .section-title, .block-title"
+_CARD_CLASSES = frozenset({"article-desc", "more-from-item", "post", "item", "card"})
+_NOT_TEASER = frozenset({"articled-date", "broadcast-head", "article-source", "source"})
+
+
+def known_outlet(label: str) -> str | None:
+    """The label when it names a DPRK outlet KCNA Watch mirrors ("Naenara (En)", "KCNA"), else None."""
+    label = clean_text(label)
+    for outlet in _OUTLETS:
+        if label == outlet or label.startswith(outlet + " ("):
+            return label
+    return None
+
+
+def _page_outlet(parser: LexborHTMLParser) -> str | None:
+    for h in parser.css("h1, h2, h3"):
+        m = _LATEST_FROM.match(node_text(h))
+        if m and known_outlet(m.group(1)):
+            return known_outlet(m.group(1))
+    title = parser.css_first("title")
+    if title is not None:
+        m = _PAGE_TITLE.match(node_text(title))
+        if m:
+            return known_outlet(m.group(1))
+    return None
+
+
+def _card_of(anchor: Any, block: Any) -> Any:
+    """The element holding one item: the nearest <article> or card-classed ancestor inside `block`."""
+    stop = block.mem_id
+    node = anchor.parent
+    best = node
+    while node is not None and node.mem_id != stop:
+        if node.tag == "article":
+            return node
+        cls = node.attributes.get("class") or ""
+        if _CARD_CLASSES.intersection(cls.split()):
+            best = node
+            parent = node.parent
+            # an .article-desc beside its thumbnail: the card is their common parent
+            if parent is not None and parent.mem_id != stop and parent.css_first(".article-thumb") is not None:
+                return parent
+            return node
+        node = node.parent
+    return best
+
+
+def _teaser(card: Any, title: str) -> str | None:
+    for p in card.css("p"):
+        if _NOT_TEASER.intersection((p.attributes.get("class") or "").split()):
+            continue
+        text = node_text(p)
+        if not text or text == title or (len(text) <= 40 and parse_date(text) is not None):
+            continue
+        return text
+    return None
+
+
+def _card_date(card: Any) -> date | None:
+    node = card.css_first(".articled-date, .article-date, time")
+    if node is not None:
+        found = parse_date(node.text())
+        if found is not None:
+            return found
+    return None
+
+
+def _card_outlet(card: Any) -> str | None:
+    node = card.css_first(".article-source, .source-name, .source")
+    return known_outlet(node.text()) if node is not None else None
+
+
+def _cards(doc: Document, block: Any, outlet: str | None, skip: Any = None) -> tuple[list[Entry], list[str]]:
+    entries: list[Entry] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for anchor in block.css(_CARD_LINKS):
+        if skip is not None and anchor.mem_id in skip:
+            continue
+        url = absolute(doc, anchor.attributes.get("href"))
+        title = node_text(anchor)
+        if url is None or not title or url in seen:
+            continue
+        seen.add(url)
+        card = _card_of(anchor, block)
+        published = _card_date(card) or parse_named(title)
+        if published is None:
+            warnings.append(f"no date for {title!r}")
+        entries.append(Entry(url=url, title=title, published=published, teaser=_teaser(card, title),
+                             outlet=_card_outlet(card) or outlet))
+    return entries, warnings
+
+
+def _more_from_block(parser: LexborHTMLParser) -> tuple[Any, Any, str] | None:
+    """The "More From <outlet>" heading, the nearest ancestor holding its cards, and the outlet label."""
+    for h in parser.css(_HEADINGS):
+        m = _MORE_FROM.match(node_text(h))
+        if not m:
+            continue
+        own = {a.mem_id for a in h.css("a")}
+        block = h.parent
+        while block is not None and block.tag not in ("body", "html"):
+            if any(a.mem_id not in own for a in block.css(_CARD_LINKS)):
+                return h, block, m.group(1)
+            block = block.parent
+    return None
+
+
+class KcnaWatchAdapter:
+    """Adapter for KCNA Watch pages; the layout is recognised from the page."""
+
+    kind = "kcnawatch"
+
+    def parse_listing(self, doc: Document) -> Listing:
+        """Entries of a per-source listing, a "More From" block, AJAX blocks or the KCTV archive."""
+        parser = parse_html(doc, "KCNA Watch listing")
+        wrapper = parser.css_first("#latest_article_wrapper")
+        if wrapper is not None:
+            entries, warnings = _cards(doc, wrapper, _page_outlet(parser))
+            if entries:
+                return Listing(entries=entries, layout="kcnawatch-listing", warnings=warnings)
+        archive = parser.css_first("div.archive-list")
+        if archive is not None:
+            entries, warnings = _cards(doc, archive, "KCTV")
+            if entries:
+                return Listing(entries=entries, layout="kcnawatch-kctv", warnings=warnings)
+        more = _more_from_block(parser)
+        if more is not None:
+            heading, block, label = more
+            skip = {a.mem_id for a in heading.css("a")}
+            entries, warnings = _cards(doc, block, known_outlet(label) or clean_text(label), skip)
+            if entries:
+                return Listing(entries=entries, layout="kcnawatch-more-from", warnings=warnings)
+        descs = parser.css(".article-desc")
+        if descs:
+            entries = []
+            warnings = []
+            outlet = _page_outlet(parser)
+            for desc in descs:
+                found, notes = _cards_in_desc(doc, desc, outlet)
+                entries += found
+                warnings += notes
+            if entries:
+                return Listing(entries=entries, layout="kcnawatch-ajax", warnings=warnings)
+        raise _unrecognised(parser, "listing")
+
+    def parse_article(self, doc: Document) -> Article:
+        """Title, body, date and original outlet of a KCNA Watch article page."""
+        parser = parse_html(doc, "KCNA Watch article")
+        content = parser.css_first("div.article-content")
+        meta = _meta_line(parser)
+        if content is None and meta is None:
+            raise _unrecognised(parser, "article")
+        warnings: list[str] = []
+        title = ""
+        for h in parser.css("h1.article-title, h1"):
+            title = node_text(h)
+            if title:
+                break
+        paras: list[str] = []
+        if content is not None:
+            paras = [t for t in (node_text(p) for p in content.css("p")) if t]
+            if not paras:
+                text = node_text(content)
+                paras = [text] if text else []
+        published: date | None = None
+        outlet: str | None = None
+        if meta is not None:
+            published = parse_dmy(meta[0]) or parse_date(meta[0])
+            outlet = clean_text(meta[1]) or None
+        else:
+            warnings.append("no 'Date: dd/mm/yyyy | Source: ...' line")
+        if published is None:
+            warnings.append("no date")
+        if not title:
+            warnings.append("no <h1> title")
+        if not paras:
+            warnings.append("empty div.article-content")
+        return Article(title=title or None, body="\n".join(paras), published=published, outlet=outlet,
+                       warnings=warnings)
+
+
+def _cards_in_desc(doc: Document, desc: Any, outlet: str | None) -> tuple[list[Entry], list[str]]:
+    anchor = desc.css_first("a[href]")
+    if anchor is None:
+        return [], []
+    url = absolute(doc, anchor.attributes.get("href"))
+    title = node_text(anchor)
+    if url is None or not title:
+        return [], [f"AJAX block without a usable link: {title!r}"]
+    published = _card_date(desc)
+    warnings = [] if published is not None else [f"no date for {title!r}"]
+    return [Entry(url=url, title=title, published=published, teaser=_teaser(desc, title),
+                  outlet=_card_outlet(desc) or outlet)], warnings
+
+
+def _meta_line(parser: LexborHTMLParser) -> tuple[str, str] | None:
+    """(date text, outlet) from the `Date: ... | Source: ... |` line."""
+    node = parser.css_first(".article-meta, .article-info, .meta-info")
+    candidates = [node] if node is not None else []
+    if not candidates:
+        candidates = [n for n in parser.css("p, div, span, li") if "Source:" in (n.text(deep=False) or "")]
+    for n in candidates:
+        m = _META.search(" ".join(n.text().split()))
+        if m:
+            return m.group(1), m.group(2)
+    return None
+
+
+def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
+    reason = blocked_reason(parser)
+    if reason:
+        return LayoutNotRecognised(f"KCNA Watch {what}: {reason}")
+    return LayoutNotRecognised(
+        f"KCNA Watch {what}: no known layout markers (#latest_article_wrapper, 'More From' block, "
+        ".article-desc, div.archive-list, div.article-content, 'Date: | Source:' line)")
+
+
+def _factory(options: Mapping[str, Any]) -> KcnaWatchAdapter:
+    return KcnaWatchAdapter()
+
+
+register("kcnawatch", _factory)

@@ -1,0 +1,78 @@
+"""Naenara (naenara.com.kp): what is known of it, failing with a clear reason otherwise.
+
+Only one selector was ever seen working (`.content .title a` on `/main/index/en/first`); no captured
+article page exists. Anything else raises LayoutNotRecognised instead of reporting "no news".
+KCNA Watch mirrors Naenara (En) in its own markup: the `kcnawatch` adapter is the practical route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
+from monitor.sources import register
+from monitor.sources.common import absolute, blocked_reason, parse_html
+from monitor.sources.dates import parse_date
+from monitor.sources.text import node_text, strip_end_mark
+
+
+class NaenaraAdapter:
+    """Adapter for the Naenara portal (GUESS-level markup)."""
+
+    kind = "naenara"
+
+    def parse_listing(self, doc: Document) -> Listing:
+        """Entries from `.content .title a`, dated when their block carries a date."""
+        parser = parse_html(doc, "Naenara listing")
+        entries: list[Entry] = []
+        warnings: list[str] = []
+        seen: set[str] = set()
+        for a in parser.css(".content .title a[href]"):
+            url = absolute(doc, a.attributes.get("href"))
+            title = node_text(a)
+            if url is None or not title or url in seen:
+                continue
+            seen.add(url)
+            block = a.parent
+            while block is not None and "title" not in (block.attributes.get("class") or "").split():
+                block = block.parent
+            holder = block.parent if block is not None and block.parent is not None else a.parent
+            published = None
+            if holder is not None:
+                date_node = holder.css_first(".date, .time, time, .article-date")
+                published = parse_date(date_node.text()) if date_node is not None else None
+            if published is None:
+                warnings.append(f"no date for {title!r}")
+            entries.append(Entry(url=url, title=title, published=published, outlet="Naenara"))
+        if not entries:
+            reason = blocked_reason(parser) or "no '.content .title a' links (the only known Naenara markup)"
+            raise LayoutNotRecognised(f"Naenara listing: {reason}")
+        return Listing(entries=entries, layout="naenara-first", warnings=warnings)
+
+    def parse_article(self, doc: Document) -> Article:
+        """Title and paragraphs under `.content`; unknown markup raises LayoutNotRecognised."""
+        parser = parse_html(doc, "Naenara article")
+        content = parser.css_first(".content")
+        if content is None:
+            reason = blocked_reason(parser) or "no '.content' element (no Naenara article markup is known)"
+            raise LayoutNotRecognised(f"Naenara article: {reason}")
+        head = content.css_first(".title, h1, h2, h3")
+        title = node_text(head) if head is not None else ""
+        paras = [t for t in (node_text(p) for p in content.css("p")) if t]
+        if paras:
+            paras[-1] = strip_end_mark(paras[-1])
+        if not title and not paras:
+            raise LayoutNotRecognised("Naenara article: '.content' holds neither a title nor paragraphs")
+        date_node = content.css_first(".date, .time, time, .article-date")
+        published = parse_date(date_node.text()) if date_node is not None else None
+        warnings = [] if published is not None else ["no date found (Naenara markup is a guess)"]
+        return Article(title=title or None, body="\n".join(p for p in paras if p), published=published,
+                       outlet="Naenara", warnings=warnings)
+
+
+def _factory(options: Mapping[str, Any]) -> NaenaraAdapter:
+    return NaenaraAdapter()
+
+
+register("naenara", _factory)

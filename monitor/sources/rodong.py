@@ -1,0 +1,200 @@
+"""Rodong Sinmun (www.rodong.rep.kp) English: the old layout (to ~2022), the 2022-24 layout and the 2025 layout.
+
+Old: listing rows `div.ListNewsLineContainer` whose links are `javascript:article_open('index.php?...')`
+popups, dates `2022.02.11`; articles are `p.ArticleContent` (centred `<font>` title, right-aligned byline)
+dated by `div.ArticleMenuDate` (`Feb. 11,&nbsp;Juche 111 (2022)&nbsp;&nbsp;Friday`).
+2022-24: `.date_news_list .row` with `.media-body a` and `.news_date` (`2023.3.13.`); articles
+`.news_Title`, `span.NewsDate`, `p.ArticleContent`. 2025: articles `#articleContent` / `#ContDIV` with
+`p.TitleP` (or `.RevoTitleP`) and `p.TextP`, dated by `#article-date` (`Feb. 19, 2026 Thursday [Photo]`);
+listings as 2022 but inside `#RevoListDIV`, `#ThemeListDIV` or `#revoList`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
+from monitor.sources import register
+from monitor.sources.common import absolute, blocked_reason, parse_html
+from monitor.sources.dates import parse_dotted, parse_named
+from monitor.sources.text import node_text
+
+_ARTICLE_OPEN = re.compile(r"""article_open\(\s*['"]([^'"]+)['"]""")
+_NEWS_ID = re.compile(r"newsID=(\d{4}-\d{2}-\d{2})-")
+_KEY_DATE = re.compile(r"^\d+@(\d{4}-\d{2}-\d{2})-")
+_UNKNOWN_ADDRESS = "알수 없는 주소"
+_NEW_LIST_ROOTS = "#RevoListDIV, #ThemeListDIV, #revoList"
+_BYLINES = frozenset({"Rodong Sinmun", "Rodong Sinmun.", "로동신문"})
+
+
+def _link(doc: Document, href: str | None) -> str | None:
+    """An absolute article URL; the old layout's `javascript:article_open('...')` is unwrapped first."""
+    if href and href.strip().lower().startswith("javascript:"):
+        m = _ARTICLE_OPEN.search(href)
+        return absolute(doc, m.group(1)) if m else None
+    return absolute(doc, href)
+
+
+def date_from_url(url: str) -> date | None:
+    """The publication date carried by a Rodong article URL (`newsID=2022-02-11-0004` or the base64 key)."""
+    m = _NEWS_ID.search(url)
+    if m:
+        return _iso(m.group(1))
+    query = urlsplit(url).query
+    if not query or "=" in query.rstrip("="):
+        return None
+    try:
+        key = base64.b64decode(query + "=" * (-len(query) % 4), validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    m = _KEY_DATE.match(key)
+    return _iso(m.group(1)) if m else None
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
+    reason = blocked_reason(parser)
+    if reason:
+        return LayoutNotRecognised(f"Rodong Sinmun {what}: {reason}")
+    h1 = parser.css_first("h1")
+    if h1 is not None and _UNKNOWN_ADDRESS in h1.text():
+        return LayoutNotRecognised(f"Rodong Sinmun {what}: the site answered '{_UNKNOWN_ADDRESS}' (unknown address)")
+    return LayoutNotRecognised(
+        f"Rodong Sinmun {what}: no known layout markers (ListNewsLineContainer, .date_news_list, "
+        "p.ArticleContent, #articleContent)")
+
+
+def _entry(doc: Document, anchor: Any, date_node: Any, warnings: list[str]) -> Entry | None:
+    url = _link(doc, anchor.attributes.get("href"))
+    title = node_text(anchor)
+    if url is None or not title:
+        warnings.append(f"row without a usable link or title: {title or anchor.attributes.get('href')!r}")
+        return None
+    published = parse_dotted(date_node.text()) if date_node is not None else None
+    if published is None:
+        published = date_from_url(url)
+    if published is None:
+        warnings.append(f"no date for {title!r}")
+    return Entry(url=url, title=title, published=published)
+
+
+class RodongAdapter:
+    """Adapter for the three Rodong Sinmun layouts, recognised from the page."""
+
+    kind = "rodong"
+
+    def parse_listing(self, doc: Document) -> Listing:
+        """Entries of a Rodong listing page of any known layout."""
+        parser = parse_html(doc, "Rodong Sinmun listing")
+        warnings: list[str] = []
+        entries: list[Entry] = []
+        rows = parser.css("div.ListNewsLineContainer")
+        if rows:
+            for row in rows:
+                anchor = row.css_first(".ListNewsLineTitleW a[href], .ListNewsLineTitle a[href], a[href]")
+                if anchor is None:
+                    continue
+                entry = _entry(doc, anchor, row.css_first(".ListNewsLineDate"), warnings)
+                if entry is not None:
+                    entries.append(entry)
+            if entries:
+                return Listing(entries=entries, layout="rodong-old", warnings=warnings)
+        rows = parser.css(".date_news_list .row") or parser.css(".date_news_list")
+        if rows:
+            seen: set[str] = set()
+            for row in rows:
+                anchor = row.css_first(".media-body a[href]")
+                if anchor is None:
+                    continue
+                entry = _entry(doc, anchor, row.css_first(".news_date"), warnings)
+                if entry is not None and entry.url not in seen:
+                    seen.add(entry.url)
+                    entries.append(entry)
+            if entries:
+                layout = "rodong-2025" if parser.css_first(_NEW_LIST_ROOTS) is not None else "rodong-2022"
+                return Listing(entries=entries, layout=layout, warnings=warnings)
+        raise _unrecognised(parser, "listing")
+
+    def parse_article(self, doc: Document) -> Article:
+        """Title, body and date of a Rodong article page of any known layout."""
+        parser = parse_html(doc, "Rodong Sinmun article")
+        content = parser.css_first("#articleContent, #ContDIV")
+        if content is not None:
+            return _article_2025(doc, parser, content)
+        if parser.css_first(".news_Title") is not None:
+            return _article_2022(doc, parser)
+        if parser.css_first("p.ArticleContent") is not None:
+            return _article_old(doc, parser)
+        raise _unrecognised(parser, "article")
+
+
+def _finish(doc: Document, title: str, paras: list[str], published: date | None, layout: str) -> Article:
+    warnings: list[str] = []
+    from_url = date_from_url(doc.url)
+    if published is None:
+        published = from_url
+        if published is None:
+            warnings.append(f"{layout}: no date on the page or in the URL")
+    elif from_url is not None and from_url != published:
+        warnings.append(f"{layout}: page date {published} differs from the URL's {from_url}")
+    if not title:
+        warnings.append(f"{layout}: no title found")
+    if not paras:
+        warnings.append(f"{layout}: no body paragraphs")
+    return Article(title=title or None, body="\n".join(paras), published=published, warnings=warnings)
+
+
+def _article_old(doc: Document, parser: LexborHTMLParser) -> Article:
+    title = ""
+    paras: list[str] = []
+    for p in parser.css("p.ArticleContent"):
+        align = (p.attributes.get("align") or "").lower()
+        if not title and align == "center" and p.css_first("font") is not None:
+            title = node_text(p)
+            continue
+        text = node_text(p)
+        if not text or (align == "right" and text in _BYLINES):
+            continue
+        paras.append(text)
+    stamp = parser.css_first("div.ArticleMenuDate")
+    published = parse_named(stamp.text()) if stamp is not None else None
+    return _finish(doc, title, paras, published, "rodong-old")
+
+
+def _article_2022(doc: Document, parser: LexborHTMLParser) -> Article:
+    head = parser.css_first(".news_Title")
+    title = node_text(head) if head is not None else ""
+    paras = [t for t in (node_text(p) for p in parser.css("p.ArticleContent")) if t]
+    stamp = parser.css_first(".NewsDate")
+    published = parse_dotted(stamp.text()) if stamp is not None else None
+    return _finish(doc, title, paras, published, "rodong-2022")
+
+
+def _article_2025(doc: Document, parser: LexborHTMLParser, content: Any) -> Article:
+    head = content.css_first("p.TitleP, .RevoTitleP, p.TitlePKor")
+    title = node_text(head) if head is not None else ""
+    paras = [t for t in (node_text(p) for p in content.css("p.TextP")) if t]
+    stamp = parser.css_first("#article-date")
+    published = parse_named(stamp.text()) if stamp is not None else None
+    return _finish(doc, title, paras, published, "rodong-2025")
+
+
+def _factory(options: Mapping[str, Any]) -> RodongAdapter:
+    return RodongAdapter()
+
+
+register("rodong", _factory)
