@@ -45,7 +45,7 @@ class Notifier:
                 sock.settimeout(1.0)
                 sock.connect(self._address)
                 sock.sendall(data)
-        except OSError:
+        except Exception:  # notifications are best effort; the daemon must never fail on them
             return False
         return True
 

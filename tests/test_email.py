@@ -109,7 +109,7 @@ def parts(raw: bytes) -> tuple[EmailMessage, str, str]:
 
 
 def test_plain_delivery_with_subject_message_id_and_escaping(smtp: Controller, inbox: Inbox) -> None:
-    """A plain SMTP send arrives with who-met-whom subject, stable Message-ID, script escaped in HTML, intact in text."""
+    """Plain SMTP delivers a who-met-whom subject, stable Message-ID, script escaped in HTML and intact in text."""
     result = send_email(settings(smtp.port), None, mail())
     assert result.outcome == "sent", result.detail
     ((sender, rcpts, raw),) = inbox.messages

@@ -99,7 +99,8 @@ def test_digest_lists_items() -> None:
 def test_test_and_recovered_bodies() -> None:
     """The test message and a recovery render their facts."""
     t = render(alert("test", message="Test message from monitor: this channel works.", sent_at="2026-10-14T08:30Z"))
-    assert "Message: Test message from monitor: this channel works." in t.text and "Sent at: 2026-10-14T08:30Z" in t.text
+    assert "Message: Test message from monitor: this channel works." in t.text
+    assert "Sent at: 2026-10-14T08:30Z" in t.text
     r = render(alert("source.recovered", source="rodong", url="http://r.example/", status="ok",
                      failing_since="2026-10-13T00:00Z"))
     assert "Source: rodong" in r.text and "Failing since: 2026-10-13T00:00Z" in r.text

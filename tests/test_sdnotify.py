@@ -12,6 +12,9 @@ import pytest
 
 from monitor.sdnotify import Notifier
 
+# The suite blocks network access (pytest-recording); local Unix socket paths and abstract names are fine.
+pytestmark = pytest.mark.block_network(allowed_hosts=["/", "\x00"])
+
 
 @pytest.fixture
 def listener(tmp_path: Path) -> Iterator[tuple[str, socket.socket]]:

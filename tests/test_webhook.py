@@ -74,7 +74,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     @property
@@ -293,3 +293,12 @@ def test_backoff_grows_exponentially_with_full_jitter() -> None:
         assert len(set(samples)) > 150
     assert all(backoff_delay(1000, rng=rng) <= 3600.0 for _ in range(100))
     assert max(backoff_delay(30, rng=rng) for _ in range(200)) > 3000.0
+
+
+def test_huge_error_body_is_not_read_whole(receiver: Receiver, client: httpx.Client) -> None:
+    """A 5 MB error page is cut after a small excerpt: quick, bounded detail, still a retry."""
+    receiver.answer = lambda _r: Answer(503, body=b"<html>" + b"overloaded " * 500_000)
+    started = time.monotonic()
+    result = send_webhook(client, receiver.url, SECRET, meeting(), timeout=5)
+    assert result.outcome == "retry" and "overloaded" in result.detail and len(result.detail) < 400
+    assert time.monotonic() - started < 3

@@ -149,9 +149,10 @@ def send_webhook(client: httpx.Client, url: str, secret: str | None, msg: AlertM
                            follow_redirects=False) as response:
             received = bytearray()
             if not 200 <= response.status_code < 300:
+                deadline = time.monotonic() + timeout  # a trickling error body cannot hold the dispatcher
                 for chunk in response.iter_bytes():
                     received += chunk
-                    if len(received) >= MAX_EXCERPT_BYTES:
+                    if len(received) >= MAX_EXCERPT_BYTES or time.monotonic() > deadline:
                         break
             retry_after = parse_retry_after(response.headers.get("Retry-After"), now())
             return classify_status(response.status_code, where, bytes(received), retry_after,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -27,27 +27,32 @@ def words(text: str) -> list[str]:
     return [w for w in (m.group().lower() for m in _TOKEN.finditer(fold(text))) if w not in _SKIPPED]
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word of a text: its lower-case form, its span and whether it starts with a capital."""
+class Tokens:
+    """The words of an already folded text (without "the"): lower-case forms, spans and capitalisation."""
 
-    low: str
-    start: int
-    end: int
-    cap: bool
-    upper: bool
+    __slots__ = ("caps", "ends", "lows", "starts", "uppers", "words")
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        words = [text[a:b] for a, b in spans]
+        keep = [i for i, w in enumerate(words) if w != "the" and w != "The"]
+        if len(keep) != len(words):
+            spans = [spans[i] for i in keep]
+            words = [words[i] for i in keep]
+        self.words = words
+        self.lows = [w.lower() for w in words]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.caps = [w[0].isupper() for w in words]
+        self.uppers = [w[:2].isupper() for w in words]
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str) -> Tokens:
     """Word tokens of an already folded text, "the" left out."""
-    out: list[Token] = []
-    for m in _TOKEN.finditer(text):
-        w = m.group()
-        low = w.lower()
-        if low in _SKIPPED:
-            continue
-        out.append(Token(low, m.start(), m.end(), w[0].isupper(), w[:2].isupper()))
-    return out
+    return Tokens(text)
 
 
 @dataclass(frozen=True)
@@ -87,27 +92,30 @@ class Lexicon:
         entries.append(_Entry(kind, seq, key, case))
         entries.sort(key=lambda e: -len(e.seq))
 
-    def scan(self, tokens: Sequence[Token]) -> list[Match]:
+    def first_words(self) -> frozenset[str]:
+        """The words any phrase starts with (to test a text for possible matches with one set operation)."""
+        return frozenset(self._by_first)
+
+    def scan(self, tokens: Tokens) -> list[Match]:
         """Longest, leftmost, non-overlapping matches per kind, in text order."""
         out: list[Match] = []
         free_from: dict[str, int] = {}
-        n = len(tokens)
-        for i in range(n):
-            cands = self._by_first.get(tokens[i].low)
-            if not cands:
-                continue
+        lows = tokens.lows
+        n = len(lows)
+        by_first = self._by_first
+        for i in [i for i, w in enumerate(lows) if w in by_first]:
             done: set[str] = set()
-            for e in cands:
+            for e in by_first[lows[i]]:
                 if e.kind in done or free_from.get(e.kind, 0) > i:
                     continue
                 k = len(e.seq)
                 if i + k > n:
                     continue
-                if k > 1 and any(tokens[i + j].low != e.seq[j] for j in range(1, k)):
+                if k > 1 and lows[i + 1:i + k] != list(e.seq[1:]):
                     continue
-                if e.case == "cap" and not all(tokens[i + j].cap for j in range(k)):
+                if e.case == "cap" and not tokens.caps[i]:
                     continue
-                if e.case == "upper" and not all(tokens[i + j].upper for j in range(k)):
+                if e.case == "upper" and not all(tokens.uppers[i:i + k]):
                     continue
                 out.append(Match(e.kind, i, i + k, e.key))
                 free_from[e.kind] = i + k
@@ -115,10 +123,10 @@ class Lexicon:
         return out
 
 
-def gap(text: str, tokens: Sequence[Token], i: int) -> str:
+def gap(text: str, tokens: Tokens, i: int) -> str:
     """The characters between token i-1 and token i (the text start for i = 0)."""
-    start = tokens[i - 1].end if i > 0 else 0
-    return text[start:tokens[i].start]
+    start = tokens.ends[i - 1] if i > 0 else 0
+    return text[start:tokens.starts[i]]
 
 
 def joined(items: Iterable[str]) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from monitor.sources.base import Adapter, AdapterFactory
 
 _REGISTRY: dict[str, AdapterFactory] = {}
+_BUILTIN = ("kcna", "rodong", "kcnawatch", "naenara", "css")
 
 
 def register(kind: str, factory: AdapterFactory) -> None:
@@ -32,13 +33,10 @@ def get_adapter(kind: str, options: Mapping[str, Any] | None = None) -> Adapter:
 
 
 def _load_builtin() -> None:
-    if _REGISTRY:
+    """Import the built-in adapter modules (each registers itself); cheap once they are all in."""
+    if all(name in _REGISTRY for name in _BUILTIN):
         return
     import importlib
 
-    for name in ("kcna", "rodong", "kcnawatch", "naenara", "css"):
-        try:
-            importlib.import_module(f"monitor.sources.{name}")
-        except ModuleNotFoundError as exc:  # an adapter module not written yet
-            if exc.name != f"monitor.sources.{name}":
-                raise
+    for name in _BUILTIN:
+        importlib.import_module(f"monitor.sources.{name}")

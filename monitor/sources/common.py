@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Document, LayoutNotRecognised
+
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
 def looks_binary(content: bytes) -> bool:
@@ -17,7 +20,7 @@ def looks_binary(content: bytes) -> bool:
         return True
     if not head:
         return False
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls * 20 > len(head)
 
 
@@ -30,14 +33,46 @@ def parse_html(doc: Document, what: str) -> LexborHTMLParser:
     return LexborHTMLParser(doc.text())
 
 
+class Resolver:
+    """Resolves links against one page URL; the common cases avoid the cost of `urljoin`."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.base = base
+        self.simple = parts.scheme in ("http", "https") and bool(parts.netloc)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        path = parts.path or "/"
+        self.directory = self.origin + path[: path.rfind("/") + 1]
+        self.without_query = self.origin + path
+
+    def __call__(self, href: str | None) -> str | None:
+        """The absolute URL of `href`; None for empty, fragment-only or javascript/mailto links."""
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:")):
+            return None
+        if not self.simple or "./" in href or "\\" in href or href.startswith("//"):
+            return urljoin(self.base, href)
+        head = href.split("/", 1)[0]
+        if ":" in head:  # has a scheme of its own
+            return href if head in ("http:", "https:") else urljoin(self.base, href)
+        if href[0] == "/":
+            return self.origin + href
+        if href[0] == "?":
+            return self.without_query + href
+        return self.directory + href
+
+
+@lru_cache(maxsize=64)
+def resolver(base: str) -> Resolver:
+    """The (cached) resolver of a page URL."""
+    return Resolver(base)
+
+
 def absolute(doc: Document, href: str | None) -> str | None:
     """Resolve a link against the page URL (any host and port); None for empty or javascript-only links."""
-    if not href:
-        return None
-    href = href.strip()
-    if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:")):
-        return None
-    return urljoin(doc.url, href)
+    return resolver(doc.url)(href)
 
 
 def has_class(node: Any, name: str) -> bool:

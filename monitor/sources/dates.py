@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from monitor.sources.text import fullwidth_digits
 
@@ -51,6 +52,7 @@ def _prepare(text: str) -> str:
     return fullwidth_digits(text).replace("\u00a0", " ")
 
 
+@lru_cache(maxsize=4096)
 def parse_dotted(text: str) -> date | None:
     """`[Juche113.3.9.]`, `[2024.11.10.]`, `www.kcna.kp (Juche108.12.10.)`, `2022.02.11`, `2023.3.13.`."""
     m = _DOTTED.search(_prepare(text))
@@ -62,12 +64,14 @@ def parse_dotted(text: str) -> date | None:
     return _make(year, int(m.group(3)), int(m.group(4)))
 
 
+@lru_cache(maxsize=4096)
 def parse_dmy(text: str) -> date | None:
     """`13/04/2024`: day, month, year as KCNA Watch writes them."""
     m = _DMY.search(_prepare(text))
     return _make(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
 
 
+@lru_cache(maxsize=4096)
 def parse_named(text: str) -> date | None:
     """`Feb. 19, 2026 Thursday [Photo]`, `Sept. 3, 2025`, ` December 27, 2025`, `Friday September 11, 2026`,
     `Feb. 11, Juche 111 (2022) Friday`."""
@@ -84,6 +88,7 @@ def parse_named(text: str) -> date | None:
     return _make(year, month, int(m.group(2)))
 
 
+@lru_cache(maxsize=4096)
 def parse_korean(text: str) -> date | None:
     """`주체107(2018)년 3월 18일` or `2018년 3월 18일`."""
     m = _KOREAN.search(_prepare(text))
@@ -110,6 +115,7 @@ def infer_year(month: int, day: int, captured: datetime) -> date | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_dateline(text: str, captured: datetime) -> date | None:
     """`Pyongyang, September 10 (KCNA) --`: month and day, the year inferred from the capture date."""
     m = _DATELINE.search(_prepare(text).lstrip())

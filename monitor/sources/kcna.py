@@ -17,19 +17,20 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import absolute, blocked_reason, has_class, parse_html
+from monitor.sources.common import blocked_reason, parse_html, resolver
 from monitor.sources.dates import parse_dateline, parse_dotted
 from monitor.sources.text import clean_text, node_text, strip_end_mark
 
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
-_DETAIL_LINKS = 'a[href*="/article/detail/"], a[href*="/gallery/detail/"], a[href*="/video/detail/"]'
-_Q_LINKS = "ul.article-link a[href], div.photo span.title a[href], div.video span.title a[href]"
-_Q_FALLBACK = 'a[href*="/article/q/"]'
+# Links and date stamps of one listing, queried once, in document order.
+_DETAIL_STREAM = ('a[href*="/article/detail/"], a[href*="/gallery/detail/"], a[href*="/video/detail/"], '
+                  "h5 nobr, .gallery nobr, .video nobr")
+_Q_STREAM = ("ul.article-link a[href], div.photo span.title a[href], div.video span.title a[href], "
+             "ul.article-link span.publish-time, div.photo span.publish-time, div.video span.publish-time")
 _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\||기사\s*\|)?\s*")
 
 
-def _is_publish_time(node: Any) -> bool:
-    return node.tag == "span" and has_class(node, "publish-time")
+_TRAILING_STAMP = re.compile(r"\s*\[[^\]]*\d[^\]]*\]\s*$")
 
 
 class _Found:
@@ -43,20 +44,10 @@ class _Found:
         self.published: date | None = None
 
 
-def _detail_date(container: Any) -> date | None:
-    for nobr in container.css("nobr"):
-        text = nobr.text()
-        if _DATE_TEXT.search(text):
-            return parse_dotted(text)
-    for span in container.css("span"):
-        text = span.text()
-        if "[" in text and _DATE_TEXT.search(text):
-            return parse_dotted(text)
-    return None
-
-
-def _link_title(a: Any, skip: Any = None) -> str:
-    title = node_text(a, skip)
+def _link_title(a: Any) -> str:
+    title = node_text(a)
+    if title and "[" in title:
+        title = _TRAILING_STAMP.sub("", title)  # q layout: the publish-time span sits inside the link
     if not title:
         img = a.css_first("img[alt]")
         if img is not None:
@@ -64,19 +55,29 @@ def _link_title(a: Any, skip: Any = None) -> str:
     return title
 
 
-def _collect(doc: Document, anchors: list[Any], date_of: Any, skip: Any = None) -> tuple[list[Entry], list[str]]:
+def _collect(doc: Document, stream: list[Any], is_link: Any) -> tuple[list[Entry], list[str]]:
+    """Assemble entries from links and date stamps given in document order.
+
+    A stamp dates the latest link that has no date yet; stamps that are not dates (a name in its own
+    <nobr>) are ignored. One pass, no per-item CSS queries.
+    """
+    resolve = resolver(doc.url)
     found: dict[str, _Found] = {}
-    for a in anchors:
-        url = absolute(doc, a.attributes.get("href"))
-        if url is None:
-            continue
-        item = found.get(url)
-        if item is None:
-            item = found[url] = _Found(url)
-        if not item.title:
-            item.title = _link_title(a, skip)
-        if item.published is None:
-            item.published = date_of(a)
+    current: _Found | None = None
+    for node in stream:
+        if is_link(node):
+            url = resolve(node.attributes.get("href"))
+            if url is None:
+                continue
+            current = found.get(url)
+            if current is None:
+                current = found[url] = _Found(url)
+            if not current.title:
+                current.title = _link_title(node)
+        elif current is not None and current.published is None:
+            text = node.text()
+            if _DATE_TEXT.search(text):
+                current.published = parse_dotted(text)
     entries: list[Entry] = []
     warnings: list[str] = []
     for item in found.values():
@@ -89,21 +90,8 @@ def _collect(doc: Document, anchors: list[Any], date_of: Any, skip: Any = None) 
     return entries, warnings
 
 
-def _detail_anchor_date(a: Any) -> date | None:
-    parent = a.parent
-    return _detail_date(parent) if parent is not None else None
-
-
-def _q_anchor_date(a: Any) -> date | None:
-    """The `span.publish-time` inside the link (article lists) or beside it (photo and video lists)."""
-    span = a.css_first("span.publish-time")
-    node = a.parent
-    for _ in range(2):
-        if span is not None or node is None:
-            break
-        span = node.css_first("span.publish-time")
-        node = node.parent
-    return parse_dotted(span.text()) if span is not None else None
+def _is_anchor(node: Any) -> bool:
+    return bool(node.tag == "a")
 
 
 def _empty_main(parser: LexborHTMLParser) -> bool:
@@ -132,16 +120,14 @@ class KcnaAdapter:
         parser = parse_html(doc, "KCNA listing")
         main = parser.css_first("main")
         scope: Any = main if main is not None else parser
-        anchors = scope.css(_DETAIL_LINKS)
-        if anchors:
-            entries, warnings = _collect(doc, anchors, _detail_anchor_date)
+        stream = scope.css(_DETAIL_STREAM)
+        if stream:
+            entries, warnings = _collect(doc, stream, _is_anchor)
             if entries:
                 return Listing(entries=entries, layout="kcna-detail", warnings=warnings)
-        anchors = parser.css(_Q_LINKS)
-        if not anchors:
-            anchors = [a for a in parser.css(_Q_FALLBACK) if a.css_first("span.publish-time") is not None]
-        if anchors:
-            entries, warnings = _collect(doc, anchors, _q_anchor_date, _is_publish_time)
+        stream = parser.css(_Q_STREAM)
+        if stream:
+            entries, warnings = _collect(doc, stream, _is_anchor)
             if entries:
                 return Listing(entries=entries, layout="kcna-q", warnings=warnings)
         raise _unrecognised(parser, "listing")
@@ -157,7 +143,7 @@ class KcnaAdapter:
         q_title = parser.css_first("div.article-main-title")
         if q_title is not None:
             return _q_article(doc, parser, q_title)
-        gallery = parser.css_first("main .gallery")
+        gallery = parser.css_first("main .gallery .slider")
         if gallery is not None:
             return _gallery_article(parser)
         raise _unrecognised(parser, "article")

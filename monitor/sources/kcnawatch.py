@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import absolute, blocked_reason, parse_html
+from monitor.sources.common import blocked_reason, parse_html, resolver
 from monitor.sources.dates import parse_date, parse_dmy, parse_named
 from monitor.sources.text import clean_text, node_text
 
@@ -30,7 +30,6 @@ _OUTLETS = ("KCNA", "Rodong Sinmun", "Voice of Korea", "Minju Choson", "Naenara"
             "Pyongyang Times", "Tongil Sinbo", "Arirang Meari", "KCTV", "DPRK Today")
 _CARD_LINKS = "h2 > a[href], h3 > a[href], h4 > a[href], h5 > a[href]"
 _HEADINGS = "h1, h2, h3, h4, h5, h6, .section-title, .block-title"
-_CARD_CLASSES = frozenset({"article-desc", "more-from-item", "post", "item", "card"})
 _NOT_TEASER = frozenset({"articled-date", "broadcast-head", "article-source", "source"})
 
 
@@ -56,75 +55,78 @@ def _page_outlet(parser: LexborHTMLParser) -> str | None:
     return None
 
 
-def _card_of(anchor: Any, block: Any) -> Any:
-    """The element holding one item: the nearest <article> or card-classed ancestor inside `block`."""
-    stop = block.mem_id
-    node = anchor.parent
-    best = node
-    while node is not None and node.mem_id != stop:
-        if node.tag == "article":
-            return node
-        cls = node.attributes.get("class") or ""
-        if _CARD_CLASSES.intersection(cls.split()):
-            best = node
-            parent = node.parent
-            # an .article-desc beside its thumbnail: the card is their common parent
-            if parent is not None and parent.mem_id != stop and parent.css_first(".article-thumb") is not None:
-                return parent
-            return node
-        node = node.parent
-    return best
+class _Card:
+    __slots__ = ("outlet", "published", "teaser", "title", "url")
+
+    def __init__(self, url: str, title: str) -> None:
+        self.url = url
+        self.title = title
+        self.published: date | None = None
+        self.teaser: str | None = None
+        self.outlet: str | None = None
 
 
-def _teaser(card: Any, title: str) -> str | None:
-    for p in card.css("p"):
-        if _NOT_TEASER.intersection((p.attributes.get("class") or "").split()):
+def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] | None = None,
+           ) -> tuple[list[Entry], list[str]]:
+    """Assemble cards from links, dates, source labels and paragraphs given in document order.
+
+    Each link opens a card; the date, source label and first real paragraph after it belong to it.
+    """
+    resolve = resolver(doc.url)
+    cards: dict[str, _Card] = {}
+    current: _Card | None = None
+    for node in stream:
+        if node.tag == "a":
+            if skip is not None and node.mem_id in skip:
+                continue
+            url = resolve(node.attributes.get("href"))
+            title = node_text(node)
+            if url is None or not title:
+                continue
+            current = cards.get(url)
+            if current is None:
+                current = cards[url] = _Card(url, title)
             continue
-        text = node_text(p)
-        if not text or text == title or (len(text) <= 40 and parse_date(text) is not None):
+        if current is None:
             continue
-        return text
-    return None
-
-
-def _card_date(card: Any) -> date | None:
-    node = card.css_first(".articled-date, .article-date, time")
-    if node is not None:
-        found = parse_date(node.text())
-        if found is not None:
-            return found
-    return None
-
-
-def _card_outlet(card: Any) -> str | None:
-    node = card.css_first(".article-source, .source-name, .source")
-    return known_outlet(node.text()) if node is not None else None
-
-
-def _cards(doc: Document, block: Any, outlet: str | None, skip: Any = None) -> tuple[list[Entry], list[str]]:
+        classes = (node.attributes.get("class") or "").split()
+        if "articled-date" in classes or "article-date" in classes:
+            if current.published is None:
+                current.published = parse_date(node.text())
+        elif "article-source" in classes or "source-name" in classes:
+            if current.outlet is None:
+                current.outlet = known_outlet(node.text())
+        elif node.tag == "p" and current.teaser is None and not _NOT_TEASER.intersection(classes):
+            text = node_text(node)
+            if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):
+                current.teaser = text
     entries: list[Entry] = []
     warnings: list[str] = []
-    seen: set[str] = set()
-    for anchor in block.css(_CARD_LINKS):
-        if skip is not None and anchor.mem_id in skip:
-            continue
-        url = absolute(doc, anchor.attributes.get("href"))
-        title = node_text(anchor)
-        if url is None or not title or url in seen:
-            continue
-        seen.add(url)
-        card = _card_of(anchor, block)
-        published = _card_date(card) or parse_named(title)
+    for card in cards.values():
+        published = card.published or parse_named(card.title)
         if published is None:
-            warnings.append(f"no date for {title!r}")
-        entries.append(Entry(url=url, title=title, published=published, teaser=_teaser(card, title),
-                             outlet=_card_outlet(card) or outlet))
+            warnings.append(f"no date for {card.title!r}")
+        entries.append(Entry(url=card.url, title=card.title, published=published, teaser=card.teaser,
+                             outlet=card.outlet or outlet))
     return entries, warnings
+
+
+def _stream(scope: str) -> str:
+    parts = ["h2 > a[href]", "h3 > a[href]", "h4 > a[href]", "h5 > a[href]", ".articled-date", ".article-date",
+             ".article-source", "p"]
+    return ", ".join(f"{scope} {p}".strip() for p in parts)
+
+
+_CARD_STREAM = _stream("")
+_AJAX_STREAM = ", ".join([".article-desc > a[href]", _stream(".article-desc")])
 
 
 def _more_from_block(parser: LexborHTMLParser) -> tuple[Any, Any, str] | None:
     """The "More From <outlet>" heading, the nearest ancestor holding its cards, and the outlet label."""
     for h in parser.css(_HEADINGS):
+        raw = h.text()
+        if "More" not in raw and "MORE" not in raw:
+            continue
         m = _MORE_FROM.match(node_text(h))
         if not m:
             continue
@@ -147,30 +149,24 @@ class KcnaWatchAdapter:
         parser = parse_html(doc, "KCNA Watch listing")
         wrapper = parser.css_first("#latest_article_wrapper")
         if wrapper is not None:
-            entries, warnings = _cards(doc, wrapper, _page_outlet(parser))
+            entries, warnings = _cards(doc, wrapper.css(_CARD_STREAM), _page_outlet(parser))
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-listing", warnings=warnings)
         archive = parser.css_first("div.archive-list")
         if archive is not None:
-            entries, warnings = _cards(doc, archive, "KCTV")
+            entries, warnings = _cards(doc, archive.css(_CARD_STREAM), "KCTV")
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-kctv", warnings=warnings)
         more = _more_from_block(parser)
         if more is not None:
             heading, block, label = more
             skip = {a.mem_id for a in heading.css("a")}
-            entries, warnings = _cards(doc, block, known_outlet(label) or clean_text(label), skip)
+            entries, warnings = _cards(doc, block.css(_CARD_STREAM), known_outlet(label) or clean_text(label), skip)
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-more-from", warnings=warnings)
-        descs = parser.css(".article-desc")
-        if descs:
-            entries = []
-            warnings = []
-            outlet = _page_outlet(parser)
-            for desc in descs:
-                found, notes = _cards_in_desc(doc, desc, outlet)
-                entries += found
-                warnings += notes
+        stream = parser.css(_AJAX_STREAM)
+        if stream:
+            entries, warnings = _cards(doc, stream, _page_outlet(parser))
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-ajax", warnings=warnings)
         raise _unrecognised(parser, "listing")
@@ -209,20 +205,6 @@ class KcnaWatchAdapter:
             warnings.append("empty div.article-content")
         return Article(title=title or None, body="\n".join(paras), published=published, outlet=outlet,
                        warnings=warnings)
-
-
-def _cards_in_desc(doc: Document, desc: Any, outlet: str | None) -> tuple[list[Entry], list[str]]:
-    anchor = desc.css_first("a[href]")
-    if anchor is None:
-        return [], []
-    url = absolute(doc, anchor.attributes.get("href"))
-    title = node_text(anchor)
-    if url is None or not title:
-        return [], [f"AJAX block without a usable link: {title!r}"]
-    published = _card_date(desc)
-    warnings = [] if published is not None else [f"no date for {title!r}"]
-    return [Entry(url=url, title=title, published=published, teaser=_teaser(desc, title),
-                  outlet=_card_outlet(desc) or outlet)], warnings
 
 
 def _meta_line(parser: LexborHTMLParser) -> tuple[str, str] | None:

@@ -23,24 +23,28 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import absolute, blocked_reason, parse_html
+from monitor.sources.common import Resolver, blocked_reason, parse_html, resolver
 from monitor.sources.dates import parse_dotted, parse_named
 from monitor.sources.text import node_text
 
-_ARTICLE_OPEN = re.compile(r"""article_open\(\s*['"]([^'"]+)['"]""")
 _NEWS_ID = re.compile(r"newsID=(\d{4}-\d{2}-\d{2})-")
 _KEY_DATE = re.compile(r"^\d+@(\d{4}-\d{2}-\d{2})-")
 _UNKNOWN_ADDRESS = "알수 없는 주소"
 _NEW_LIST_ROOTS = "#RevoListDIV, #ThemeListDIV, #revoList"
+_OLD_STREAM = "div.ListNewsLineContainer .ListNewsLineTitleW a[href], div.ListNewsLineContainer .ListNewsLineDate"
+_NEW_STREAM = ".date_news_list .media-body a[href], .date_news_list .news_date"
 _BYLINES = frozenset({"Rodong Sinmun", "Rodong Sinmun.", "로동신문"})
 
 
-def _link(doc: Document, href: str | None) -> str | None:
+def _link(resolve: Resolver, href: str | None) -> str | None:
     """An absolute article URL; the old layout's `javascript:article_open('...')` is unwrapped first."""
-    if href and href.strip().lower().startswith("javascript:"):
-        m = _ARTICLE_OPEN.search(href)
-        return absolute(doc, m.group(1)) if m else None
-    return absolute(doc, href)
+    if href and href.startswith("javascript:"):
+        start = href.find("article_open(")
+        if start < 0:
+            return None
+        inner = href[start + 13:].strip().rstrip(";").rstrip(")").strip().strip("'\"")
+        return resolve(inner) if inner else None
+    return resolve(href)
 
 
 def date_from_url(url: str) -> date | None:
@@ -78,18 +82,35 @@ def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
         "p.ArticleContent, #articleContent)")
 
 
-def _entry(doc: Document, anchor: Any, date_node: Any, warnings: list[str]) -> Entry | None:
-    url = _link(doc, anchor.attributes.get("href"))
-    title = node_text(anchor)
-    if url is None or not title:
-        warnings.append(f"row without a usable link or title: {title or anchor.attributes.get('href')!r}")
-        return None
-    published = parse_dotted(date_node.text()) if date_node is not None else None
-    if published is None:
-        published = date_from_url(url)
-    if published is None:
-        warnings.append(f"no date for {title!r}")
-    return Entry(url=url, title=title, published=published)
+def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
+    """Entries from links and date cells in document order: a date cell dates the link before it."""
+    resolve = resolver(doc.url)
+    rows: list[list[Any]] = []  # [url, title, date text]
+    warnings: list[str] = []
+    for node in stream:
+        if node.tag == "a":
+            href = node.attributes.get("href")
+            url = _link(resolve, href)
+            title = node_text(node)
+            if url is None or not title:
+                warnings.append(f"row without a usable link or title: {title or href!r}")
+                continue
+            rows.append([url, title, None])
+        elif rows and rows[-1][2] is None:
+            rows[-1][2] = node.text()
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for url, title, stamp in rows:
+        if url in seen:
+            continue
+        seen.add(url)
+        published = parse_dotted(stamp) if stamp else None
+        if published is None:
+            published = date_from_url(url)
+            if published is None:
+                warnings.append(f"no date for {title!r}")
+        entries.append(Entry(url=url, title=title, published=published))
+    return entries, warnings
 
 
 class RodongAdapter:
@@ -100,30 +121,14 @@ class RodongAdapter:
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a Rodong listing page of any known layout."""
         parser = parse_html(doc, "Rodong Sinmun listing")
-        warnings: list[str] = []
-        entries: list[Entry] = []
-        rows = parser.css("div.ListNewsLineContainer")
-        if rows:
-            for row in rows:
-                anchor = row.css_first(".ListNewsLineTitleW a[href], .ListNewsLineTitle a[href], a[href]")
-                if anchor is None:
-                    continue
-                entry = _entry(doc, anchor, row.css_first(".ListNewsLineDate"), warnings)
-                if entry is not None:
-                    entries.append(entry)
+        stream = parser.css(_OLD_STREAM)
+        if stream:
+            entries, warnings = _entries(doc, stream)
             if entries:
                 return Listing(entries=entries, layout="rodong-old", warnings=warnings)
-        rows = parser.css(".date_news_list .row") or parser.css(".date_news_list")
-        if rows:
-            seen: set[str] = set()
-            for row in rows:
-                anchor = row.css_first(".media-body a[href]")
-                if anchor is None:
-                    continue
-                entry = _entry(doc, anchor, row.css_first(".news_date"), warnings)
-                if entry is not None and entry.url not in seen:
-                    seen.add(entry.url)
-                    entries.append(entry)
+        stream = parser.css(_NEW_STREAM)
+        if stream:
+            entries, warnings = _entries(doc, stream)
             if entries:
                 layout = "rodong-2025" if parser.css_first(_NEW_LIST_ROOTS) is not None else "rodong-2022"
                 return Listing(entries=entries, layout=layout, warnings=warnings)

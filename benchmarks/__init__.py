@@ -1,0 +1,1 @@
+"""Reproducible performance measurements of the monitor; `python -m benchmarks` writes BENCHMARKS.md."""

@@ -1,0 +1,350 @@
+"""The classifier: category, high_level, participants and countries of one item, with the reasons that fired."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from monitor.classify import rules
+from monitor.classify.rules import Words
+from monitor.classify.extract import Found, Person, find_people, is_high
+from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
+from monitor.classify.text import fold
+
+# Bump when the rules change: stored items are classified again when `Classifier.version` changes.
+RULES_VERSION = "2026.10.1"
+
+Category = Literal["meeting", "diplomatic", "domestic"]
+
+_STAMP = re.compile(r"^\s*(?:\[[^\]]*\]|date\b[^A-Za-z]*\d{4}-\d\d-\d\d)\s*", re.IGNORECASE)
+_PARAGRAPHS = re.compile(r"\n\s*\n|\n(?=\s*[A-Z])")
+_LEAD_LIMIT = 700
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The decision for one item (see ../shared/docs/labels.md)."""
+
+    category: Category
+    high_level: bool
+    participants: list[str]
+    countries: list[str]
+    participant_countries: dict[str, str]
+    confidence: float
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form: category, high_level, participants, countries, confidence, reasons."""
+        return {"category": self.category, "high_level": self.high_level, "participants": list(self.participants),
+                "countries": list(self.countries), "confidence": self.confidence, "reasons": list(self.reasons)}
+
+
+def lead_of(text: str | None) -> str:
+    """The first real paragraph of a text (scraper stamps and short lines skipped), at most ~700 characters."""
+    if not text:
+        return ""
+    text = fold(text[:4000])
+    paras = _PARAGRAPHS.split(text) if "\n" in text else [text]
+    for para in paras:
+        para = " ".join(para.split())
+        if para[:1] == "[" or para[:4].lower() == "date":
+            para = _STAMP.sub("", para)
+        if len(para) >= 40:
+            return para[:_LEAD_LIMIT]
+    return " ".join(text.split())[:_LEAD_LIMIT]
+
+
+_PRESENT = (" present there", " also present", " were present", " accompanied by", " attended by", " present at ",
+            " present on ", " present were", "present there")
+_SENTENCE_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)\"'")
+
+
+def principal_end(lead: str) -> int:
+    """Where the sentence naming the principals ends: the first full stop, or where "present were ..." starts.
+
+    A full stop ends a sentence after a lower-case word or a number (not "U.S." or "C.C.") and before a capital,
+    with or without a space ("said.The meeting").
+    """
+    end = len(lead)
+    i = lead.find(".")
+    while i != -1:
+        if i > 0 and lead[i - 1] in _SENTENCE_BEFORE:
+            j = i + 1
+            while j < len(lead) and lead[j] == " ":
+                j += 1
+            if j < len(lead) and (lead[j].isupper() or lead[j] == '"'):
+                end = i
+                break
+        i = lead.find(".", i + 1)
+    low = lead[:end].lower()
+    for phrase in _PRESENT:
+        k = low.find(phrase)
+        if k != -1:
+            end = min(end, k)
+    return end
+
+
+class Classifier:
+    """Rules over title and lead plus a gazetteer of officials, countries and titles."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.version = hashlib.sha256(f"{RULES_VERSION}:{gazetteer.digest}".encode()).hexdigest()[:16]
+
+    @classmethod
+    def load(cls, gazetteer: Path | None = None) -> Classifier:
+        """A classifier with the packaged gazetteer, extended and overridden by the file `gazetteer` when given."""
+        return cls(load_gazetteer(gazetteer))
+
+    def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
+        """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
+        gaz = self.gazetteer
+        title_f = " ".join(fold(title or "").split())
+        lead = lead_of(text)
+        cut = principal_end(lead)
+        item = _Item(gaz, published, title_f, lead, lead[:cut], self._foreign_first)
+        return _decide(item)
+
+    @property
+    def _foreign_first(self) -> frozenset[str]:
+        cached = self.__dict__.get("_ff")
+        if cached is None:
+            cached = self.__dict__["_ff"] = _foreign_first_words(self.gazetteer)
+        return cached
+
+
+_GENERIC = frozenset("""Republic Democratic People Peoples S Of The State States United Socialist Islamic Kingdom
+Federation Federal Party Communist National Central Committee Assembly Council Congress Great South North Korea
+Korean Koreans Workers Arab Union Of And Revolutionary Front Supreme Standing Commonwealth""".split())
+
+
+def _foreign_first_words(gaz: Gazetteer) -> frozenset[str]:
+    """Distinctive words (case kept) of foreign country names and foreign officials: a quick test for a text.
+
+    Generic words ("Republic", "People's", "Korea") are left out so that the DPRK's own long name does not
+    set the test off; a foreign name made only of generic words is caught by the full scan when it runs.
+    """
+    home = {w for c in gaz.countries if c.name == DPRK for a in (c.name, *c.aliases, *c.demonyms)
+            for w in _WORD.findall(fold(a))}
+    out: set[str] = set()
+    phrases = [p for c in gaz.countries if c.name != DPRK for p in (c.name, *c.aliases, *c.demonyms)]
+    phrases += [p for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)]
+    for phrase in phrases:
+        for w in _WORD.findall(fold(phrase)):
+            w = w if w.isupper() else w[:1].upper() + w[1:]
+            if w not in _GENERIC and w not in home and len(w) > 1 or w in ("U", "UN"):
+                out.add(w)
+    return frozenset(out)
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
+                                 "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
+
+
+class _Item:
+    """One item being classified, with its parts computed once, lazily."""
+
+    def __init__(self, gaz: Gazetteer, when: date | None, title: str, lead: str, sentence: str,
+                 foreign_first: frozenset[str]) -> None:
+        self.gaz, self.when = gaz, when
+        self.title, self.lead, self.sentence = title, lead, sentence
+        self.tw = Words(title)
+        self.sw = Words(sentence)
+        self._foreign_first = foreign_first
+        self._tf: Found | None = None
+        self._lf: Found | None = None
+        self._lead_foreign: list[str] | None = None
+        self.title_may_be_foreign = bool(set(_WORD.findall(title)) & foreign_first)
+
+    @property
+    def tf(self) -> Found:
+        """Gazetteer people, titles and countries of the title."""
+        if self._tf is None:
+            self._tf = find_people(self.title, self.gaz, self.when, unknown=False)
+        return self._tf
+
+    @property
+    def lf(self) -> Found:
+        """People, titles and countries of the principal sentence of the lead."""
+        if self._lf is None:
+            self._lf = find_people(self.sentence, self.gaz, self.when)
+        return self._lf
+
+    def sentence_may_be_foreign(self) -> bool:
+        """Cheap test: the principal sentence names something foreign (a state, a foreign official, an envoy)."""
+        return bool(set(_WORD.findall(self.sentence)) & self._foreign_first or self.sw.set & _FOREIGN_SIDE_WORDS)
+
+    @property
+    def lead_foreign(self) -> list[str]:
+        """Foreign states named anywhere in the lead."""
+        if self._lead_foreign is None:
+            self._lead_foreign = []
+            if set(_WORD.findall(self.lead)) & self._foreign_first:
+                self._lead_foreign = _foreign_countries(find_people(self.lead, self.gaz, self.when, unknown=False),
+                                                        self.gaz)
+        return self._lead_foreign
+
+
+# ----------------------------------------------------------------------------------------------------------------
+def _foreign_countries(found: Found, gaz: Gazetteer) -> list[str]:
+    out: list[str] = []
+    for m in found.countries:
+        name = gaz.countries[m.key].name
+        if name != DPRK and name not in out:
+            out.append(name)
+    return out
+
+
+def _foreign_titles(found: Found) -> list[int]:
+    """Title matches that belong to a foreign state: "Lao ambassador", "president of Equatorial Guinea"."""
+    return [k for k in range(len(found.titles)) if found.title_country.get(k) not in ("", DPRK, None)]
+
+
+def _dedupe(people: list[Person]) -> list[Person]:
+    out: list[Person] = []
+    for p in people:
+        same = next((q for q in out if q.name == p.name), None)
+        if same is None:
+            out.append(p)
+        elif not same.country and p.country:
+            same.country = p.country
+    # a surname alone ("Ryzhenkov") is the same person as a full name ending with it
+    full = [p for p in out if " " in p.name]
+    return [p for p in out if " " in p.name or not any(q.name.endswith(" " + p.name) for q in full)]
+
+
+def _decide(it: _Item) -> Classification:
+    gaz = it.gaz
+    reasons: list[str] = []
+    tw, sw = it.tw, it.sw
+    if it.title_may_be_foreign:
+        title_foreign = _foreign_countries(it.tf, gaz)
+        title_foreign_people = [p for p in it.tf.people if p.country and p.country != DPRK]
+    else:
+        title_foreign, title_foreign_people = [], []
+    kju = " kim jong un " in tw.text or " kim jong un" in sw.text
+
+    # ---- meeting?
+    not_meeting = rules.not_meeting_genre(tw)
+    cue = rules.meeting_cue(tw)
+    strong = bool(cue)
+    if cue:
+        cue_text = f"meeting words in title: {cue!r}"
+    elif kju and title_foreign_people and rules.with_leader(tw):
+        cue_text = "Kim Jong Un together with a foreign leader"
+        strong = True
+    elif kju and title_foreign and rules.embassy_visit(tw):
+        cue_text = "Kim Jong Un visits a foreign embassy"
+        strong = True
+    elif not not_meeting and (lead_cue := rules.meeting_cue(sw)):
+        cue_text = f"meeting words in lead: {lead_cue!r}"
+    else:
+        cue_text = ""
+    overseas = rules.overseas_koreans(it.title + " . " + it.sentence, tw, sw)
+    if cue_text and (title_foreign or title_foreign_people or it.sentence_may_be_foreign()):
+        lf = it.lf
+        people = _dedupe(it.tf.people + lf.people)
+        foreign_people = [p for p in people if p.country and p.country != DPRK]
+        foreign_titles = _foreign_titles(lf) + _foreign_titles(it.tf)
+        principal_foreign = _foreign_countries(lf, gaz)
+        foreign_side = bool(title_foreign or foreign_people or foreign_titles or
+                            (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS))
+        if foreign_side and not (overseas and not foreign_people and not foreign_titles):
+            reasons.append(cue_text)
+            return _meeting(it, people, title_foreign, principal_foreign, reasons, strong=strong)
+    if cue_text:
+        reasons.append(cue_text + (", but with Koreans abroad (not a foreign side)" if overseas
+                                   else ", but no foreign side"))
+
+    # ---- diplomatic?
+    principal_foreign = _foreign_countries(it.lf, gaz) if it._lf is not None else [
+        c for c in it.lead_foreign if c in it.sentence] if it.lead_foreign else []
+    countries = _ordered([*title_foreign, *principal_foreign])
+    sport = rules.sport(tw)
+    home = rules.home_event(tw)
+    history = rules.anti_history(tw) or rules.anti_history(sw)
+    cues: list[str] = []
+    if overseas:
+        cues.append("Koreans abroad")
+    if hit := rules.foreign_memorial(tw) or rules.foreign_memorial(sw):
+        cues.append(f"memorial to foreign soldiers: {hit!r}")
+    if hit := rules.diplomatic_genre(tw):
+        cues.append(f"foreign-relations genre: {hit!r}")
+    if hit := rules.delegation_travel(tw):
+        cues.append(f"travel: {hit!r}")
+    if (hit := rules.message(tw)) and (title_foreign or title_foreign_people
+                                       or it.title_may_be_foreign and _foreign_titles(it.tf)
+                                       or rules.abroad(tw) or principal_foreign):
+        cues.append(f"message to or from abroad: {hit!r}")
+    if title_foreign and not sport and not rules.anti_history(tw):
+        cues.append(f"foreign state in title: {', '.join(title_foreign)}")
+    if not cues and not sport and not home and (hit := rules.abroad(tw)):
+        cues.append(f"abroad: {hit!r}")
+    if not cues and not sport and not home and not history:
+        lead_foreign = it.lead_foreign
+        if principal_foreign or len(lead_foreign) >= 2:
+            cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")
+    if cues and not (sport and not overseas and not rules.diplomatic_genre(tw)):
+        reasons.extend(cues)
+        weak = all(c.startswith(("foreign states in lead", "abroad")) for c in cues)
+        return Classification("diplomatic", False, [], countries or it.lead_foreign[:3], {},
+                              0.65 if weak else 0.9, reasons)
+    if sport:
+        reasons.append(f"sport: {sport!r}")
+    if home:
+        reasons.append(f"event at home: {home!r}")
+    reasons.append("no foreign-relations cue")
+    return Classification("domestic", False, [], [], {}, 0.7 if cue_text else 0.9, reasons)
+
+
+def _ordered(items: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in items:
+        if i and i not in out:
+            out.append(i)
+    return out
+
+
+def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principal_foreign: list[str],
+             reasons: list[str], *, strong: bool) -> Classification:
+    gaz, when = it.gaz, it.when
+    named = {p.name for p in people}
+    anonymous: list[tuple[str, str]] = []
+    high_titles: list[str] = []
+    for found in (it.tf, it.lf):
+        owned = {k for p in found.people for k in p.titles}
+        for k, t in enumerate(found.titles):
+            rank = found.title_rank[k]
+            country = found.title_country.get(k, "")
+            info = gaz.titles[t.key]
+            if rank in HIGH_RANKS and (country or not info.needs_state):
+                phrase = found.text[found.tokens.starts[t.first]:found.tokens.ends[t.last - 1]]
+                high_titles.append(phrase + (f" ({country})" if country else ""))
+            if k not in owned and info.office and country and rank in HIGH_RANKS:
+                holder = gaz.holder(country, info.office, when)
+                if holder and holder not in named:
+                    anonymous.append((holder, country))
+                    named.add(holder)
+    participants = [p.name for p in people] + [h for h, _ in anonymous]
+    pc = {p.name: p.country for p in people}
+    pc.update(dict(anonymous))
+    high_people = [p for p in people if is_high(p.rank) or p.name == "Kim Jong Un"]
+    high = bool(high_people or high_titles or any(is_high(gaz.rank_of(h, when)) for h, _ in anonymous))
+    if high_people:
+        reasons.append("high level: " + ", ".join(f"{p.name} ({p.rank or 'leader'})" for p in high_people))
+    elif high_titles:
+        reasons.append("high level by title: " + ", ".join(high_titles[:3]))
+    else:
+        reasons.append("below minister rank")
+    if anonymous:
+        reasons.append("office holders from gazetteer: " + ", ".join(h for h, _ in anonymous))
+    home = DPRK in pc.values() or any(gaz.countries[m.key].name == DPRK for f in (it.tf, it.lf) for m in f.countries)
+    countries = _ordered([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
+    reasons.append("participants: " + (", ".join(participants) or "none named"))
+    conf = 0.95 if strong and participants else 0.8 if strong else 0.7
+    return Classification("meeting", high, participants, countries, pc, conf, reasons)

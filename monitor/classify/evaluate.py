@@ -1,0 +1,182 @@
+"""Measuring the classifier on a labeled file, and classifying JSON lines (`monitor eval`, `monitor classify`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from monitor.classify.classifier import Classifier
+from monitor.classify.names import canonical_name
+
+CLASSES = ("meeting", "diplomatic", "domestic")
+
+
+def _text_of(row: dict[str, Any]) -> str | None:
+    for key in ("text", "lead", "teaser", "body"):
+        value = row.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _date_of(row: dict[str, Any]) -> date | None:
+    for key in ("published", "date"):
+        value = row.get(key)
+        if isinstance(value, str) and len(value) >= 10:
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                return None
+    return None
+
+
+def load_labeled(path: Path) -> list[dict[str, Any]]:
+    """Labeled JSON lines (title, lead/text/teaser, label, high_level, participants); ValueError names a bad line."""
+    rows: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"line {n}: not JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or not isinstance(row.get("title"), str):
+                raise ValueError(f"line {n}: expected an object with a string `title`")
+            if row.get("label") not in CLASSES:
+                raise ValueError(f"line {n}: `label` must be one of {', '.join(CLASSES)}")
+            row.setdefault("id", f"line{n}")
+            rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Precision, recall and F1 of one decision, with its counts."""
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    predicted: int
+
+
+def _scores(pred: list[bool], gold: list[bool]) -> Scores:
+    tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+    npred, ngold = sum(pred), sum(gold)
+    prec = tp / npred if npred else 0.0
+    rec = tp / ngold if ngold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return Scores(round(prec, 4), round(rec, 4), round(f1, 4), ngold, npred)
+
+
+@dataclass
+class EvalReport:
+    """Everything `monitor eval` prints."""
+
+    items: int
+    per_class: dict[str, Scores]
+    confusion: dict[str, dict[str, int]]          # gold -> predicted -> count
+    foreign: Scores                               # meeting or diplomatic vs domestic
+    high_level: Scores                            # high-level meetings
+    participants_found: float                     # share of gold high-level meetings with every participant found
+    high_level_meetings: int
+    items_per_second: float
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def evaluate(classifier: Classifier, rows: list[dict[str, Any]]) -> EvalReport:
+    """Score the classifier on labeled rows (see `load_labeled`)."""
+    inputs = [(str(r["title"]), _text_of(r), _date_of(r)) for r in rows]
+    t0 = time.perf_counter()
+    results = [classifier.classify(t, x, published=d) for t, x, d in inputs]
+    elapsed = time.perf_counter() - t0
+    gold = [str(r["label"]) for r in rows]
+    pred = [c.category for c in results]
+    per_class = {k: _scores([p == k for p in pred], [g == k for g in gold]) for k in CLASSES}
+    confusion = {g: {p: sum(1 for a, b in zip(gold, pred, strict=True) if a == g and b == p) for p in CLASSES}
+                 for g in CLASSES}
+    foreign = _scores([p != "domestic" for p in pred], [g != "domestic" for g in gold])
+    gold_hl = [g == "meeting" and bool(r.get("high_level")) for g, r in zip(gold, rows, strict=True)]
+    pred_hl = [c.category == "meeting" and c.high_level for c in results]
+    high = _scores(pred_hl, gold_hl)
+    found_all = 0
+    misses: list[dict[str, Any]] = []
+    for row, res, ghl, phl in zip(rows, results, gold_hl, pred_hl, strict=True):
+        missing: list[str] = []
+        if ghl:
+            predicted = {canonical_name(n) for n in res.participants}
+            missing = [n for n in row.get("participants") or [] if canonical_name(n) not in predicted]
+            found_all += not missing
+        if res.category != row["label"] or ghl != phl or missing:
+            misses.append({"id": row.get("id"), "title": row["title"],
+                           "gold": row["label"] + (" high" if ghl else ""),
+                           "predicted": res.category + (" high" if phl else ""),
+                           "missing": missing, "participants": res.participants, "reasons": res.reasons})
+    n_hl = sum(gold_hl)
+    return EvalReport(len(rows), per_class, confusion, foreign, high, round(found_all / n_hl, 4) if n_hl else 1.0,
+                      n_hl, round(len(rows) / elapsed, 1) if elapsed > 0 else 0.0, misses)
+
+
+def render_report(report: EvalReport, console: Console, max_misses: int = 30) -> None:
+    """Print the report as Rich tables: scores, confusion matrix, misses."""
+    scores = Table(title=f"Classifier on {report.items} items")
+    for col in ("decision", "precision", "recall", "F1", "gold", "predicted"):
+        scores.add_column(col, justify="left" if col == "decision" else "right")
+    rows = [*report.per_class.items(), ("meeting or diplomatic", report.foreign),
+            ("high-level meeting", report.high_level)]
+    for name, s in rows:
+        scores.add_row(name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support), str(s.predicted))
+    console.print(scores)
+    console.print(f"high-level meetings with every participant found: {report.participants_found:.1%} "
+                  f"of {report.high_level_meetings}; {report.items_per_second:,.0f} items/s", highlight=False)
+    matrix = Table(title="Confusion (rows gold, columns predicted)")
+    matrix.add_column("gold")
+    for c in CLASSES:
+        matrix.add_column(c, justify="right")
+    for g in CLASSES:
+        matrix.add_row(g, *(str(report.confusion[g][p]) for p in CLASSES))
+    console.print(matrix)
+    if report.misses and max_misses > 0:
+        misses = Table(title=f"Misses ({len(report.misses)}, first {min(max_misses, len(report.misses))})")
+        for col in ("id", "title", "gold", "predicted", "why"):
+            misses.add_column(col, overflow="fold")
+        for m in report.misses[:max_misses]:
+            why = "; ".join(m["reasons"])
+            if m["missing"]:
+                why = f"missing {', '.join(m['missing'])}; " + why
+            misses.add_row(str(m["id"]), m["title"][:90], m["gold"], m["predicted"], why)
+        console.print(misses)
+
+
+def classify_lines(classifier: Classifier, lines: Iterable[str]) -> Iterator[str]:
+    """JSON lines in (`title`, optional `text`, other keys kept), JSON lines out with the classification added.
+
+    A line that is not a JSON object with a string `title` gives an output line with an "error" key naming the line.
+    """
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield json.dumps({"error": f"line {n}: not JSON ({exc.msg})", "line": n})
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("title"), str):
+            yield json.dumps({"error": f"line {n}: expected an object with a string `title`", "line": n})
+            continue
+        text = rec.get("text")
+        res = classifier.classify(rec["title"], text if isinstance(text, str) else None, published=_date_of(rec))
+        yield json.dumps({**rec, **res.as_dict()}, ensure_ascii=False)

@@ -1,0 +1,227 @@
+"""Finding the people of a text: gazetteer names, and unknown names standing next to a title; their rank and country."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, rank_order
+from monitor.classify.names import canonical_form
+from monitor.classify.text import Match, Tokens, fold, gap, tokenize
+
+# Capitalised words that are never part of a personal name in this press.
+_STOP = frozenset("""
+a an and of in on at to for by with from as or after before about this that these those his her its their our
+respected comrade comrades marshal general secretary secretaries president presidents premier chairman chairwoman
+minister ministers ministry vice deputy first executive director department international central committee party
+workers political bureau presidium standing supreme people assembly state affairs commission council cabinet
+democratic republic socialist federation kingdom islamic federal national foreign defence defense affairs
+external economic relations industry trade natural resources ecology education culture health public security
+justice finance agriculture energy transport communications sports physical science technology labour labor
+korea korean pyongyang kcna dprk wpk kpa army navy air force military delegation government embassy ambassador
+hall house palace square hotel airport station mansudae kumsusan kremlin moscow beijing hanoi vientiane havana
+minsk tehran teheran ulaanbaatar january february march april may june july august september october november
+december monday tuesday wednesday thursday friday saturday sunday juche day year anniversary meeting talks talk
+congress conference forum seminar treaty agreement friendship cooperation office spokesman spokesperson press
+statement news agency tass xinhua university institute academy association union league federation committee
+member members officials official chief head leader leaders speaker duma senate parliament assembly hural
+c k p s the nations united security mr mrs ms dr his excellency comrade
+""".split())
+
+_VERBS = frozenset("""
+received receives receive met meets meet held holds hold had has have paid pays presented presents accepted accepts
+hosted hosts visited visits attended attends led headed said says expressed talked exchanged arrived arrives left
+leaves sent sends conveyed greeted thanked noted stressed welcomed who which when where whose that gave gives
+attend saw sees inspected laid lays placed
+""".split())
+
+_BOUNDARY_GAP = re.compile(r"[.;:()\[\]\"]")
+_CLAUSE_GAP = re.compile(r"[.,;:()\[\]\"]")
+_ABBREVIATION_GAP = re.compile(r"^\.,?\s*$")
+_STATE_WORDS = frozenset({"republic", "kingdom", "federation", "state", "sultanate", "emirate", "commonwealth"})
+
+
+@dataclass
+class Person:
+    """A person found in a text, with the titles the text gives them."""
+
+    name: str
+    first: int
+    last: int
+    known: bool
+    titles: list[int] = field(default_factory=list)  # indexes into the title matches
+    rank: str | None = None
+    country: str = ""
+
+
+@dataclass
+class Found:
+    """People, title matches and country matches of one text."""
+
+    text: str
+    tokens: Tokens
+    people: list[Person]
+    titles: list[Match]
+    countries: list[Match]
+    title_country: dict[int, str]   # title match index -> country attached to it
+    title_rank: dict[int, str]      # title match index -> effective rank (needs_state resolved)
+
+    def country_names(self, gaz: Gazetteer) -> list[str]:
+        """Countries named in the text, in order, once each."""
+        out: list[str] = []
+        for m in self.countries:
+            name = gaz.countries[m.key].name
+            if name not in out:
+                out.append(name)
+        return out
+
+
+def _is_boundary_gap(text: str, tokens: Tokens, i: int, *, comma: bool = False) -> bool:
+    g = gap(text, tokens, i)
+    if (_CLAUSE_GAP if comma else _BOUNDARY_GAP).search(g):
+        # "C.C., WPK" and "U.S." are abbreviations, not the end of a clause
+        return not (i > 0 and len(tokens.lows[i - 1]) == 1 and tokens.caps[i - 1] and _ABBREVIATION_GAP.match(g))
+    return False
+
+
+def _name_runs(text: str, tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        j = i
+        while j < n and j not in taken and (tokens.caps[j] or j > i and gap(text, tokens, j) == "-") \
+                and tokens.lows[j] not in _STOP and tokens.lows[j].isalpha() \
+                and (j == i or gap(text, tokens, j) in (" ", "-")):
+            j += 1
+        if j - i >= 2:
+            runs.append((i, min(j, i + 5)))
+        i = max(j, i + 1)
+    return runs
+
+
+def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool = True) -> Found:
+    """People of `text` (folded or not): gazetteer names anywhere, unknown names only next to a title."""
+    text = fold(text)
+    tokens = tokenize(text)
+    matches = gaz.lexicon.scan(tokens)
+    titles = [m for m in matches if m.kind == "title"]
+    countries = [m for m in matches if m.kind == "country"]
+    names = [m for m in matches if m.kind == "name"]
+    # countries preceded by "anti-" ("anti-Japanese war") do not name a state taking part in anything
+    countries = [m for m in countries if not (m.first > 0 and tokens.lows[m.first - 1] == "anti")]
+    country_at = {i: m for m in countries for i in range(m.first, m.last)}
+    title_start = {m.first: k for k, m in enumerate(titles)}
+    taken = {i for m in (*titles, *countries, *names) for i in range(m.first, m.last)}
+
+    people: list[Person] = []
+    for m in names:
+        official = gaz.names[m.key]
+        if any(p.historical for p in gaz.by_name[official]):
+            continue
+        people.append(Person(official, m.first, m.last, True))
+    if unknown:
+        for a, b in _name_runs(text, tokens, taken):
+            people.append(Person(canonical_form(text[tokens.starts[a]:tokens.ends[b - 1]]), a, b, False))
+    people.sort(key=lambda p: p.first)
+    starts = [p.first for p in people]
+
+    n_tok = len(tokens)
+    title_country, title_rank = _resolve_titles(text, tokens, titles, countries, country_at, gaz)
+    kept: list[Person] = []
+    for p in people:
+        nxt = next((s for s in starts if s > p.first), n_tok)
+        p.titles = _attached(text, tokens, p, nxt, titles, title_start)
+        if not p.known and not p.titles:
+            continue
+        if p.titles:
+            p.rank = min((title_rank[k] for k in p.titles), key=rank_order)
+            p.country = next((title_country[k] for k in p.titles if title_country.get(k)), "")
+        if p.known:
+            p.country = gaz.country_of(p.name) or p.country
+            if not p.titles or p.name == "Kim Jong Un":
+                p.rank = gaz.rank_of(p.name, when)
+        kept.append(p)
+    return Found(text, tokens, kept, titles, countries, title_country, title_rank)
+
+
+def _resolve_titles(text: str, tokens: Tokens, titles: list[Match], countries: list[Match],
+                    country_at: dict[int, Match], gaz: Gazetteer) -> tuple[dict[int, str], dict[int, str]]:
+    """The country each title belongs to ("Russian Foreign Minister", "premier of ... China") and its rank."""
+    title_country: dict[int, str] = {}
+    title_rank: dict[int, str] = {}
+    n = len(tokens)
+    title_firsts = {x.first for x in titles}
+    for k, t in enumerate(titles):
+        info = gaz.titles[t.key]
+        country = ""
+        statelike = False
+        # a state word right before the title: "Russian President", "Lao National Assembly President"
+        for j in range(t.first - 1, max(t.first - 3, -1), -1):
+            if _is_boundary_gap(text, tokens, j + 1, comma=True):
+                break
+            if j in country_at:
+                country = gaz.countries[country_at[j].key].name
+                statelike = True
+                break
+        # or in the tail: "premier of the State Council of the People's Republic of China"
+        if not country:
+            j = t.last
+            while j < min(n, t.last + 12):
+                if _is_boundary_gap(text, tokens, j, comma=True) or tokens.lows[j] in _VERBS:
+                    break
+                if j > t.last and j in title_firsts:
+                    break
+                if j in country_at:
+                    country = gaz.countries[country_at[j].key].name
+                    statelike = True
+                    break
+                if tokens.lows[j] in _STATE_WORDS and j > t.last:
+                    statelike = True
+                j += 1
+        title_country[k] = country
+        title_rank[k] = info.rank if (statelike or not info.needs_state) else "other"
+    return title_country, title_rank
+
+
+def _attached(text: str, tokens: Tokens, p: Person, nxt: int, titles: list[Match],
+              title_start: dict[int, int]) -> list[int]:
+    """Title matches that describe person p: "X, minister of ..." after, or "Foreign Minister X" before."""
+    out: list[int] = []
+    n = len(tokens)
+    # after: "Name, title of ... and title of ..." up to a verb, the next person or the end of the clause
+    if p.last < n and gap(text, tokens, p.last).strip() == ",":
+        j = p.last
+        while j < min(n, nxt):
+            if j > p.last and (_is_boundary_gap(text, tokens, j) or tokens.lows[j] in _VERBS):
+                break
+            if j in title_start:
+                out.append(title_start[j])
+            j += 1
+    # before: "Russian Foreign Minister Name", "Vice-Minister of Defence Name"
+    j = p.first - 1
+    steps = 0
+    while j >= 0 and steps < 10:
+        if _is_boundary_gap(text, tokens, j + 1, comma=True) or tokens.lows[j] in _VERBS:
+            break
+        if j in title_start:
+            out.append(title_start[j])
+        j -= 1
+        steps += 1
+    return out
+
+
+def best_rank(people: list[Person]) -> str | None:
+    """The highest rank among people (None when nobody has one)."""
+    ranks = [p.rank for p in people if p.rank]
+    return min(ranks, key=rank_order) if ranks else None
+
+
+def is_high(rank: str | None) -> bool:
+    """Whether a rank is minister or above."""
+    return rank in HIGH_RANKS
+
+
+def foreign(people: list[Person]) -> list[Person]:
+    """People of a known country other than the DPRK."""
+    return [p for p in people if p.country and p.country != DPRK]
