@@ -27,7 +27,7 @@ def faults(site: LocalSite) -> dict[str, str]:
         "e429": Reply(b"slow down", 429, headers={"Retry-After": "600"}),
         "reset": Reply(reset=True),
         "read_timeout": Reply(listing, delay=3.0),
-        "slow_body": Reply(listing * 40, chunk_delay=0.05),
+        "slow_body": Reply(listing * 10, chunk_delay=0.3),
         "huge": Reply(b"<html>" + b"x" * (3 * 1024 * 1024)),
         "truncated": Reply(listing[: len(listing) // 3], headers={"Content-Type": "text/html",
                                                                    "Content-Length": str(len(listing))}),
@@ -40,7 +40,8 @@ def faults(site: LocalSite) -> dict[str, str]:
         path = f"/{name}/en/article/list/x"
         site.routes[path] = reply
         paths[name] = path
-    wrong = kcna_listing(GOOD[:1]).encode() + b"\xff\xfe caf\xe9"
+    other = Story("Textile Mill Renovates Spinning Shop", ("The shop was renovated.",), DAY)
+    wrong = kcna_listing([other]).encode() + b"\xff\xfe caf\xe9"
     site.routes["/charset/en/article/list/x"] = Reply(wrong, headers={"Content-Type": "text/html; charset=ascii"})
     paths["charset"] = "/charset/en/article/list/x"
     return paths

@@ -106,42 +106,94 @@ class Classifier:
         title_f = " ".join(fold(title or "").split())
         lead = lead_of(text)
         cut = principal_end(lead)
-        item = _Item(gaz, published, title_f, lead, lead[:cut], self._foreign_first)
+        item = _Item(gaz, published, title_f, lead, lead[:cut], self._quick)
         return _decide(item)
 
     @property
-    def _foreign_first(self) -> frozenset[str]:
-        cached = self.__dict__.get("_ff")
+    def _quick(self) -> QuickWords:
+        cached = self.__dict__.get("_quick_words")
         if cached is None:
-            cached = self.__dict__["_ff"] = _foreign_first_words(self.gazetteer)
+            cached = self.__dict__["_quick_words"] = QuickWords(self.gazetteer)
         return cached
 
 
-_GENERIC = frozenset("""Republic Democratic People Peoples S Of The State States United Socialist Islamic Kingdom
-Federation Federal Party Communist National Central Committee Assembly Council Congress Great South North Korea
-Korean Koreans Workers Arab Union Of And Revolutionary Front Supreme Standing Commonwealth""".split())
+_FILLER = frozenset({"of", "the", "s", "and"})
+# Words common in this press that make poor keys: a country name is keyed on a rarer word when it has one.
+_COMMON = frozenset("""republic democratic people socialist state states united kingdom islamic federation party
+communist national korea korean workers south north central committee assembly council congress great""".split())
 
 
-def _foreign_first_words(gaz: Gazetteer) -> frozenset[str]:
-    """Distinctive words (case kept) of foreign country names and foreign officials: a quick test for a text.
+class QuickWords:
+    """Foreign states (and whether a foreign official may be named) found by word lookups, without a full scan.
 
-    Generic words ("Republic", "People's", "Korea") are left out so that the DPRK's own long name does not
-    set the test off; a foreign name made only of generic words is caught by the full scan when it runs.
+    Each country name is keyed on its longest word and checked word by word where that word occurs; a match
+    inside a longer one ("Republic of Korea" inside "Democratic People's Republic of Korea") does not count.
     """
-    home = {w for c in gaz.countries if c.name == DPRK for a in (c.name, *c.aliases, *c.demonyms)
-            for w in _WORD.findall(fold(a))}
-    out: set[str] = set()
-    phrases = [p for c in gaz.countries if c.name != DPRK for p in (c.name, *c.aliases, *c.demonyms)]
-    phrases += [p for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)]
-    for phrase in phrases:
-        for w in _WORD.findall(fold(phrase)):
-            w = w if w.isupper() else w[:1].upper() + w[1:]
-            if w not in _GENERIC and w not in home and len(w) > 1 or w in ("U", "UN"):
-                out.add(w)
-    return frozenset(out)
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        Entry = tuple[tuple[str, ...], int, str, bool, list[tuple[tuple[str, ...], int]]]
+        self.entries: dict[str, list[Entry]] = {}
+        home = [tuple(w.lower() for w in _WORD.findall(fold(p)) if w.lower() != "the")
+                for c in gaz.countries if c.name == DPRK for p in (c.name, *c.aliases, *c.demonyms)]
+        for c in gaz.countries:
+            if c.name == DPRK:
+                continue
+            for phrase in (c.name, *c.aliases, *c.demonyms):
+                ws = [w for w in _WORD.findall(fold(phrase)) if w.lower() != "the"]
+                if not ws:
+                    continue
+                low = tuple(w.lower() for w in ws)
+                key = max(range(len(low)), key=lambda i: (low[i] not in _FILLER, low[i] not in _COMMON,
+                                                          len(low[i])))
+                acronym = len(ws) == 1 and ws[0].isupper() or phrase.replace(".", "").isupper() and len(phrase) <= 6
+                # DPRK names that contain this one ("Republic of Korea" in "Democratic People's Republic of Korea")
+                inside = [(h, off) for h in home for off in range(len(h) - len(low) + 1)
+                          if len(h) > len(low) and h[off:off + len(low)] == low]
+                self.entries.setdefault(low[key], []).append((low, key, c.name, acronym, inside))
+        self.keys = frozenset(self.entries)
+        home_words = {w for h in home for w in h}
+        self.official_words = frozenset(
+            w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
+            for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
+
+    def countries(self, text: str) -> list[str]:
+        """Foreign states named in `text` (folded), in order, once each; "anti-Japanese" names none."""
+        lows = [w for w in _LOW_WORD.findall(text.lower()) if w != "the"]
+        if self.keys.isdisjoint(lows):
+            return []
+        hits = self.keys.intersection(lows)
+        words = [w for w in _WORD.findall(text) if w != "the" and w != "The"]
+        found: list[tuple[int, str]] = []
+        for i, w in enumerate(lows):
+            if w not in hits:
+                continue
+            for low, key, country, acronym, inside in self.entries[w]:
+                st = i - key
+                if st < 0 or lows[st:st + len(low)] != list(low):
+                    continue
+                if acronym and not words[i][:2].isupper() and not words[i].isupper():
+                    continue
+                if not acronym and not words[st][:1].isupper():
+                    continue
+                if st > 0 and lows[st - 1] == "anti":
+                    continue
+                if any(st >= off and tuple(lows[st - off:st - off + len(h)]) == h for h, off in inside):
+                    continue
+                found.append((st, country))
+        found.sort()
+        out: list[str] = []
+        for _, country in found:
+            if country not in out:
+                out.append(country)
+        return out
+
+    def officials(self, text: str) -> bool:
+        """Whether `text` may name a foreign official of the gazetteer."""
+        return not self.official_words.isdisjoint(w.lower() for w in _WORD.findall(text))
 
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_LOW_WORD = re.compile(r"[a-z0-9]+")
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
 
@@ -150,16 +202,17 @@ class _Item:
     """One item being classified, with its parts computed once, lazily."""
 
     def __init__(self, gaz: Gazetteer, when: date | None, title: str, lead: str, sentence: str,
-                 foreign_first: frozenset[str]) -> None:
-        self.gaz, self.when = gaz, when
+                 quick: QuickWords) -> None:
+        self.gaz, self.when, self.quick = gaz, when, quick
         self.title, self.lead, self.sentence = title, lead, sentence
         self.tw = Words(title)
         self.sw = Words(sentence)
-        self._foreign_first = foreign_first
+        self.title_countries = quick.countries(title)
+        self.title_officials = quick.officials(title)
         self._tf: Found | None = None
         self._lf: Found | None = None
+        self._sentence_countries: list[str] | None = None
         self._lead_foreign: list[str] | None = None
-        self.title_may_be_foreign = bool(set(_WORD.findall(title)) & foreign_first)
 
     @property
     def tf(self) -> Found:
@@ -175,18 +228,23 @@ class _Item:
             self._lf = find_people(self.sentence, self.gaz, self.when)
         return self._lf
 
+    @property
+    def sentence_countries(self) -> list[str]:
+        """Foreign states named in the principal sentence."""
+        if self._sentence_countries is None:
+            self._sentence_countries = self.quick.countries(self.sentence)
+        return self._sentence_countries
+
     def sentence_may_be_foreign(self) -> bool:
         """Cheap test: the principal sentence names something foreign (a state, a foreign official, an envoy)."""
-        return bool(set(_WORD.findall(self.sentence)) & self._foreign_first or self.sw.set & _FOREIGN_SIDE_WORDS)
+        return bool(self.sentence_countries or self.quick.officials(self.sentence)
+                    or self.sw.set & _FOREIGN_SIDE_WORDS)
 
     @property
     def lead_foreign(self) -> list[str]:
         """Foreign states named anywhere in the lead."""
         if self._lead_foreign is None:
-            self._lead_foreign = []
-            if set(_WORD.findall(self.lead)) & self._foreign_first:
-                self._lead_foreign = _foreign_countries(find_people(self.lead, self.gaz, self.when, unknown=False),
-                                                        self.gaz)
+            self._lead_foreign = self.quick.countries(self.lead)
         return self._lead_foreign
 
 
@@ -222,11 +280,8 @@ def _decide(it: _Item) -> Classification:
     gaz = it.gaz
     reasons: list[str] = []
     tw, sw = it.tw, it.sw
-    if it.title_may_be_foreign:
-        title_foreign = _foreign_countries(it.tf, gaz)
-        title_foreign_people = [p for p in it.tf.people if p.country and p.country != DPRK]
-    else:
-        title_foreign, title_foreign_people = [], []
+    title_foreign = it.title_countries
+    title_foreign_people = [p for p in it.tf.people if p.country and p.country != DPRK] if it.title_officials else []
     kju = " kim jong un " in tw.text or " kim jong un" in sw.text
 
     # ---- meeting?
@@ -262,8 +317,7 @@ def _decide(it: _Item) -> Classification:
                                    else ", but no foreign side"))
 
     # ---- diplomatic?
-    principal_foreign = _foreign_countries(it.lf, gaz) if it._lf is not None else [
-        c for c in it.lead_foreign if c in it.sentence] if it.lead_foreign else []
+    principal_foreign = it.sentence_countries
     countries = _ordered([*title_foreign, *principal_foreign])
     sport = rules.sport(tw)
     home = rules.home_event(tw)
@@ -278,7 +332,7 @@ def _decide(it: _Item) -> Classification:
     if hit := rules.delegation_travel(tw):
         cues.append(f"travel: {hit!r}")
     if (hit := rules.message(tw)) and (title_foreign or title_foreign_people
-                                       or it.title_may_be_foreign and _foreign_titles(it.tf)
+                                       or title_foreign and _foreign_titles(it.tf)
                                        or rules.abroad(tw) or principal_foreign):
         cues.append(f"message to or from abroad: {hit!r}")
     if title_foreign and not sport and not rules.anti_history(tw):

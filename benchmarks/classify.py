@@ -1,0 +1,81 @@
+"""Classification: items per second on one core, on invented titles and leads and on the real corpus if present."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+from benchmarks import pages
+from benchmarks.report import Section, fmt
+from benchmarks.timing import median
+from monitor.classify import Classifier
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "kcna-real-labeled.jsonl"
+_FOREIGN = (("Prime Minister of Laos", "Laos"), ("Foreign Minister of Vietnam", "Vietnam"),
+            ("Ambassador of Cuba", "Cuba"), ("Delegation of Mongolian Youth", "Mongolia"))
+
+
+def invented_items(n: int, seed: int = 3) -> list[tuple[str, str]]:
+    """`n` invented (title, lead) pairs: mostly domestic filler, some diplomatic and meeting items."""
+    rng = random.Random(seed)
+    items = [(s.title, s.lead) for s in pages.invented_stories(n, seed=seed)]
+    for i in range(0, n, 10):
+        who, country = rng.choice(_FOREIGN)
+        if i % 20 == 0:
+            items[i] = (f"Kim Jong Un Receives {who}",
+                        f"Pyongyang, October 2 (KCNA) -- Kim Jong Un, general secretary of the Workers' Party of Korea "
+                        f"and president of the State Affairs of the DPRK, received the visiting {who.lower()} of "
+                        f"{country} on Tuesday. They had a friendly talk.")
+        else:
+            items[i] = (f"{who} Visits Grand People's Study House",
+                        f"Pyongyang, October 2 (KCNA) -- The {who.lower()} of {country} visited the Grand People's "
+                        "Study House on Wednesday.")
+    return items
+
+
+def corpus_items() -> list[tuple[str, str]]:
+    """(title, lead) pairs of the real labelled corpus beside the checkout, read at run time; [] when absent."""
+    if not CORPUS.exists():
+        return []
+    out = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append((str(row.get("title") or ""), str(row.get("lead") or "")))
+    return out
+
+
+def rate(classifier: Classifier, items: list[tuple[str, str]], rounds: int) -> list[float]:
+    """Items per second of `rounds` passes over `items` (single thread)."""
+    out = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for title, lead in items:
+            classifier.classify(title, lead)
+        out.append(len(items) / (time.perf_counter() - t0))
+    return out
+
+
+def run(quick: bool = False) -> Section:
+    """Classifications per second of invented items and, when present, of the real corpus."""
+    rounds = 3 if quick else 7
+    classifier = Classifier.load()
+    section = Section("Classification", ["input", "items", "items/s (median, one core)", "min .. max"])
+    sets = [("invented titles + leads", invented_items(500 if quick else 5000))]
+    real = corpus_items()
+    if real:
+        sets.append(("real KCNA titles + leads (../shared/corpus, read at run time)", real))
+    classifier.classify(*sets[0][1][0])  # warm caches
+    worst = float("inf")
+    for name, items in sets:
+        rates = rate(classifier, items, rounds)
+        worst = min(worst, median(rates))
+        section.rows.append([name, fmt(len(items)), fmt(median(rates)), f"{fmt(min(rates))} .. {fmt(max(rates))}"])
+        section.figures["classify_real_per_s" if "real" in name else "classify_invented_per_s"] = median(rates)
+    section.check(f">= 20,000 items/s on one core (worst set {fmt(worst)})", worst >= 20_000)
+    section.notes.append(f"`Classifier.load().classify(title, lead)` in one thread; median of {rounds} passes.")
+    if not real:
+        section.notes.append("The real corpus was not found beside the checkout; invented items only.")
+    return section
