@@ -204,8 +204,8 @@ def test_user_gazetteer_adds_official_and_changes_version(tmp_path: Path) -> Non
 def test_user_gazetteer_overrides_rank_of_packaged_official(tmp_path: Path) -> None:
     """An official listed again in the user file replaces the packaged entry (here: a lower rank)."""
     extra = tmp_path / "officials.toml"
-    extra.write_text('[[officials]]\nname = "Maxim Ryzhenkov"\ncountry = "Belarus"\nrank = "vice_minister"\n',
-                     encoding="utf-8")
+    extra.write_text('[[officials]]\nname = "Maxim Ryzhenkov"\naliases = ["Ryzhenkov"]\ncountry = "Belarus"\n'
+                     'rank = "vice_minister"\n', encoding="utf-8")
     c = Classifier.load(extra).classify("Vice Department Director Meets Ryzhenkov")
     assert c.category == "meeting"
     assert not c.high_level

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 from monitor.classify import rules
-from monitor.classify.rules import Words
 from monitor.classify.extract import Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
+from monitor.classify.rules import Words
 from monitor.classify.text import fold
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
@@ -119,8 +119,11 @@ class Classifier:
 
 _FILLER = frozenset({"of", "the", "s", "and"})
 # Words common in this press that make poor keys: a country name is keyed on a rarer word when it has one.
-_COMMON = frozenset("""republic democratic people socialist state states united kingdom islamic federation party
-communist national korea korean workers south north central committee assembly council congress great""".split())
+_COMMON = frozenset([
+    "republic", "democratic", "people", "socialist", "state", "states", "united", "kingdom", "islamic",
+    "federation", "party", "communist", "national", "korea", "korean", "workers", "south", "north", "central",
+    "committee", "assembly", "council", "congress", "great",
+])
 
 
 class QuickWords:
@@ -145,7 +148,7 @@ class QuickWords:
                 low = tuple(w.lower() for w in ws)
                 key = max(range(len(low)), key=lambda i: (low[i] not in _FILLER, low[i] not in _COMMON,
                                                           len(low[i])))
-                acronym = len(ws) == 1 and ws[0].isupper() or phrase.replace(".", "").isupper() and len(phrase) <= 6
+                acronym = (len(ws) == 1 and ws[0].isupper()) or (phrase.replace(".", "").isupper() and len(phrase) <= 6)
                 # DPRK names that contain this one ("Republic of Korea" in "Democratic People's Republic of Korea")
                 inside = [(h, off) for h in home for off in range(len(h) - len(low) + 1)
                           if len(h) > len(low) and h[off:off + len(low)] == low]
@@ -332,7 +335,7 @@ def _decide(it: _Item) -> Classification:
     if hit := rules.delegation_travel(tw):
         cues.append(f"travel: {hit!r}")
     if (hit := rules.message(tw)) and (title_foreign or title_foreign_people
-                                       or title_foreign and _foreign_titles(it.tf)
+                                       or (title_foreign and _foreign_titles(it.tf))
                                        or rules.abroad(tw) or principal_foreign):
         cues.append(f"message to or from abroad: {hit!r}")
     if title_foreign and not sport and not rules.anti_history(tw):

@@ -11,30 +11,38 @@ from monitor.classify.names import canonical_form
 from monitor.classify.text import Match, Tokens, fold, gap, tokenize
 
 # Capitalised words that are never part of a personal name in this press.
-_STOP = frozenset("""
-a an and of in on at to for by with from as or after before about this that these those his her its their our
-respected comrade comrades marshal general secretary secretaries president presidents premier chairman chairwoman
-minister ministers ministry vice deputy first executive director department international central committee party
-workers political bureau presidium standing supreme people assembly state affairs commission council cabinet
-democratic republic socialist federation kingdom islamic federal national foreign defence defense affairs
-external economic relations industry trade natural resources ecology education culture health public security
-justice finance agriculture energy transport communications sports physical science technology labour labor
-korea korean pyongyang kcna dprk wpk kpa army navy air force military delegation government embassy ambassador
-hall house palace square hotel airport station mansudae kumsusan kremlin moscow beijing hanoi vientiane havana
-minsk tehran teheran ulaanbaatar january february march april may june july august september october november
-december monday tuesday wednesday thursday friday saturday sunday juche day year anniversary meeting talks talk
-congress conference forum seminar treaty agreement friendship cooperation office spokesman spokesperson press
-statement news agency tass xinhua university institute academy association union league federation committee
-member members officials official chief head leader leaders speaker duma senate parliament assembly hural
-c k p s the nations united security mr mrs ms dr his excellency comrade
-""".split())
+_STOP = frozenset([
+    "a", "an", "and", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "or", "after", "before",
+    "about", "this", "that", "these", "those", "his", "her", "its", "their", "our", "respected", "comrade",
+    "comrades", "marshal", "general", "secretary", "secretaries", "president", "presidents", "premier", "chairman",
+    "chairwoman", "minister", "ministers", "ministry", "vice", "deputy", "first", "executive", "director",
+    "department", "international", "central", "committee", "party", "workers", "political", "bureau", "presidium",
+    "standing", "supreme", "people", "assembly", "state", "affairs", "commission", "council", "cabinet",
+    "democratic", "republic", "socialist", "federation", "kingdom", "islamic", "federal", "national", "foreign",
+    "defence", "defense", "affairs", "external", "economic", "relations", "industry", "trade", "natural",
+    "resources", "ecology", "education", "culture", "health", "public", "security", "justice", "finance",
+    "agriculture", "energy", "transport", "communications", "sports", "physical", "science", "technology", "labour",
+    "labor", "korea", "korean", "pyongyang", "kcna", "dprk", "wpk", "kpa", "army", "navy", "air", "force",
+    "military", "delegation", "government", "embassy", "ambassador", "hall", "house", "palace", "square", "hotel",
+    "airport", "station", "mansudae", "kumsusan", "kremlin", "moscow", "beijing", "hanoi", "vientiane", "havana",
+    "minsk", "tehran", "teheran", "ulaanbaatar", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "juche", "day", "year", "anniversary", "meeting", "talks", "talk", "congress",
+    "conference", "forum", "seminar", "treaty", "agreement", "friendship", "cooperation", "office", "spokesman",
+    "spokesperson", "press", "statement", "news", "agency", "tass", "xinhua", "university", "institute", "academy",
+    "association", "union", "league", "federation", "committee", "member", "members", "officials", "official",
+    "chief", "head", "leader", "leaders", "speaker", "duma", "senate", "parliament", "assembly", "hural", "c", "k",
+    "p", "s", "the", "nations", "united", "security", "mr", "mrs", "ms", "dr", "his", "excellency", "comrade",
+])
 
-_VERBS = frozenset("""
-received receives receive met meets meet held holds hold had has have paid pays presented presents accepted accepts
-hosted hosts visited visits attended attends led headed said says expressed talked exchanged arrived arrives left
-leaves sent sends conveyed greeted thanked noted stressed welcomed who which when where whose that gave gives
-attend saw sees inspected laid lays placed
-""".split())
+_VERBS = frozenset([
+    "received", "receives", "receive", "met", "meets", "meet", "held", "holds", "hold", "had", "has", "have",
+    "paid", "pays", "presented", "presents", "accepted", "accepts", "hosted", "hosts", "visited", "visits",
+    "attended", "attends", "led", "headed", "said", "says", "expressed", "talked", "exchanged", "arrived",
+    "arrives", "left", "leaves", "sent", "sends", "conveyed", "greeted", "thanked", "noted", "stressed", "welcomed",
+    "who", "which", "when", "where", "whose", "that", "gave", "gives", "attend", "saw", "sees", "inspected", "laid",
+    "lays", "placed",
+])
 
 _BOUNDARY_GAP = re.compile(r"[.;:()\[\]\"]")
 _CLAUSE_GAP = re.compile(r"[.,;:()\[\]\"]")
@@ -90,7 +98,7 @@ def _name_runs(text: str, tokens: Tokens, taken: set[int]) -> list[tuple[int, in
     i, n = 0, len(tokens)
     while i < n:
         j = i
-        while j < n and j not in taken and (tokens.caps[j] or j > i and gap(text, tokens, j) == "-") \
+        while j < n and j not in taken and (tokens.caps[j] or (j > i and gap(text, tokens, j) == "-")) \
                 and tokens.lows[j] not in _STOP and tokens.lows[j].isalpha() \
                 and (j == i or gap(text, tokens, j) in (" ", "-")):
             j += 1

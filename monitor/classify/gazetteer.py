@@ -226,4 +226,5 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     if path is None:
         return Gazetteer(base, source)
     extra, extra_source = _read(path)
+    Gazetteer(extra, extra_source)  # errors name the user file's own entries
     return Gazetteer(_merge(base, extra), extra_source)

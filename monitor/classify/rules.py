@@ -139,7 +139,7 @@ _TRAVEL = _ws("leaves left arrives arrived returns returned back here tours visi
 def delegation_travel(title: Words) -> str | None:
     """A delegation (or minister) leaving, arriving, touring or returning."""
     if (title.set & _ws("delegation delegations")) and title.set & _TRAVEL:
-        return "delegation " + min(title.set & _TRAVEL)
+        return "delegation " + str(min(title.set & _TRAVEL))
     if " leaves for " in title.text or " left for " in title.text:
         return "leaves for"
     if title.set & _ws("minister fm") and title.set & _ws("back returns leaves arrives"):
