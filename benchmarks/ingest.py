@@ -39,7 +39,8 @@ def make_listings(runs: int) -> list[tuple[SourceSettings, Listing]]:
     stories = pages.invented_stories(runs * PER_RUN, seed=11)
     out = []
     for r in range(runs):
-        src = SourceSettings(name=f"bench-{r}", adapter="kcna", url=f"http://127.0.0.1:8000/en/article/list/{r:032x}")
+        src = SourceSettings.model_validate({"name": f"bench-{r}", "adapter": "kcna",
+                                             "url": f"http://127.0.0.1:8000/en/article/list/{r:032x}"})
         entries = [Entry(url=f"http://127.0.0.1:8000/en/article/detail/{s.hexid}", title=s.title, published=s.day,
                          teaser=s.lead) for s in stories[r * PER_RUN:(r + 1) * PER_RUN]]
         out.append((src, Listing(entries=entries, layout="kcna-detail")))

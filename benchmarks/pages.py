@@ -96,7 +96,8 @@ def rodong_old(stories: list[Story]) -> str:
     d = stories[0].day
     return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
             f"<title>Rodong Sinmun</title></head><body>\n"
-            f'<div class="TopMarkDate">{MONTHS[d.month - 1][:3]}. {d.day},&nbsp;Juche {d.year - 1911} ({d.year})</div>\n'
+            f'<div class="TopMarkDate">{MONTHS[d.month - 1][:3]}. {d.day},&nbsp;Juche {d.year - 1911} '
+            f"({d.year})</div>\n"
             f'<div class="ListNewsContainer">\n{rows}</div></body></html>')
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -45,8 +46,7 @@ def check_equivalent(case: Case, text: str) -> int:
     ours = [(e.url, e.title, e.published) for e in listing.entries]
     theirs = case.baseline(text, BASE)
     if ours != theirs:
-        diff = next((a, b) for a, b in zip(ours + [None] * len(theirs), theirs + [None] * len(ours),  # type: ignore[operator]
-                                           strict=False) if a != b)
+        diff = next(((a, b) for a, b in zip(ours, theirs, strict=False) if a != b), (len(ours), len(theirs)))
         raise AssertionError(f"{case.name}: adapter and BeautifulSoup disagree, first difference {diff}")
     if len(ours) != ENTRIES:
         raise AssertionError(f"{case.name}: {len(ours)} entries extracted, {ENTRIES} on the page")
@@ -68,11 +68,8 @@ def run(quick: bool = False) -> Section:
         check_equivalent(case, text)
         adapter = get_adapter(case.kind, case.options)
         doc = Document(BASE, raw, "utf-8")
-        times = paired({
-            "adapter": lambda adapter=adapter, doc=doc: adapter.parse_listing(doc),
-            "bs4": lambda case=case, text=text: case.baseline(text, BASE),
-            "bare": lambda text=text: LexborHTMLParser(text),
-        }, rounds, budget)
+        times = paired({"adapter": partial(adapter.parse_listing, doc), "bs4": partial(case.baseline, text, BASE),
+                        "bare": partial(LexborHTMLParser, text)}, rounds, budget)
         speedup = median(ratios(times["bs4"], times["adapter"]))
         overhead = median(ratios(times["adapter"], times["bare"]))
         worst_speedup, worst_overhead = min(worst_speedup, speedup), max(worst_overhead, overhead)

@@ -151,7 +151,7 @@ class Fetcher:
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number `attempt` (1-based): exponential with jitter in [50 %, 100 %]."""
-        return self.settings.backoff * (2 ** (attempt - 1)) * (0.5 + self._rng.random() / 2)
+        return float(self.settings.backoff * 2.0 ** (attempt - 1) * (0.5 + self._rng.random() / 2))
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
         """Fetch `url` politely; raise FetchError when it cannot be had after the allowed retries."""

@@ -150,8 +150,7 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing) -> list[_Planned]
         recheck = False
         if row and src.fetch_articles and ctx.settings.archive.recheck_days > 0:
             fetched = row["article_fetched_at"]
-            day = row["published"] or row["first_seen_at"][:10]
-            recheck = (fetched is None or fetched <= recheck_before) and day >= recent
+            recheck = (fetched is None or fetched <= recheck_before) and row["first_seen_at"][:10] >= recent
         planned.append(_Planned(entry, url, key, item_id, recheck=recheck))
     return planned
 
@@ -188,7 +187,7 @@ def _text_of(p: _Planned) -> str:
 
 
 def _classify(classifier: Classifier, p: _Planned) -> Classification:
-    return classifier.classify(_title_of(p), _text_of(p) or None)
+    return classifier.classify(_title_of(p), _text_of(p) or None, published=_published(p))
 
 
 def _title_of(p: _Planned) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from monitor.classify import Classifier
 from monitor.config import Settings
@@ -19,7 +20,7 @@ def reclassify_items(settings: Settings, store: Store, *, everything: bool = Fal
     if classifier is None:
         gazetteer = settings.resolve(settings.classify.gazetteer) if settings.classify.gazetteer else None
         classifier = Classifier.load(gazetteer)
-    sql = "SELECT id, title, body, teaser, category, participants FROM items"
+    sql = "SELECT id, title, body, teaser, category, participants, published FROM items"
     params: tuple[str, ...] = ()
     if not everything:
         sql += " WHERE classifier_version IS NOT ? "
@@ -28,7 +29,8 @@ def reclassify_items(settings: Settings, store: Store, *, everything: bool = Fal
     changed = 0
     with store.transaction() as db:
         for row in rows:
-            cls = classifier.classify(row["title"], row["body"] or row["teaser"] or None)
+            published = date.fromisoformat(row["published"]) if row["published"] else None
+            cls = classifier.classify(row["title"], row["body"] or row["teaser"] or None, published=published)
             if cls.category != row["category"] or json.dumps(cls.participants) != row["participants"]:
                 changed += 1
             db.execute("UPDATE items SET category = ?, high_level = ?, participants = ?, countries = ?, "

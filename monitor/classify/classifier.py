@@ -104,10 +104,18 @@ class Classifier:
         """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
         gaz = self.gazetteer
         title_f = " ".join(fold(title or "").split())
+        tw = Words(title_f)
         lead = lead_of(text)
+        quick = self._quick
+        if rules.no_title_cue(tw):
+            # nothing foreign in the title: unless the lead names a foreign state or official, it is domestic
+            lead_lows = _LOW_WORD.findall(lead.lower())
+            if quick.official_words.isdisjoint(lead_lows) and quick.official_words.isdisjoint(tw.list) \
+                    and _OVERSEAS_LEAD.isdisjoint(lead_lows) and not quick.countries(title_f, tw.list) \
+                    and not quick.countries(lead, lead_lows):
+                return Classification("domestic", False, [], [], {}, 0.9, ["no foreign-relations cue"])
         cut = principal_end(lead)
-        item = _Item(gaz, published, title_f, lead, lead[:cut], self._quick)
-        return _decide(item)
+        return _decide(_Item(gaz, published, title_f, tw, lead, lead[:cut], quick))
 
     @property
     def _quick(self) -> QuickWords:
@@ -136,6 +144,7 @@ class QuickWords:
     def __init__(self, gaz: Gazetteer) -> None:
         Entry = tuple[tuple[str, ...], int, str, bool, list[tuple[tuple[str, ...], int]]]
         self.entries: dict[str, list[Entry]] = {}
+        self.generic: list[tuple[str, list[str], str]] = []
         home = [tuple(w.lower() for w in _WORD.findall(fold(p)) if w.lower() != "the")
                 for c in gaz.countries if c.name == DPRK for p in (c.name, *c.aliases, *c.demonyms)]
         for c in gaz.countries:
@@ -146,12 +155,17 @@ class QuickWords:
                 if not ws:
                     continue
                 low = tuple(w.lower() for w in ws)
-                key = max(range(len(low)), key=lambda i: (low[i] not in _FILLER, low[i] not in _COMMON,
-                                                          len(low[i])))
-                acronym = (len(ws) == 1 and ws[0].isupper()) or (phrase.replace(".", "").isupper() and len(phrase) <= 6)
                 # DPRK names that contain this one ("Republic of Korea" in "Democratic People's Republic of Korea")
                 inside = [(h, off) for h in home for off in range(len(h) - len(low) + 1)
                           if len(h) > len(low) and h[off:off + len(low)] == low]
+                if all(w in _COMMON or w in _FILLER for w in low):
+                    # made of common words only ("South Korea"): looked up as a phrase
+                    self.generic.append((" ".join(low), [" ".join(h) for h, _ in inside], c.name))
+                    continue
+                key = max(range(len(low)), key=lambda i: (low[i] not in _FILLER, low[i] not in _COMMON,
+                                                          len(low[i])))
+                acronym = (len(ws) == 1 and ws[0].isupper()) or (
+                    phrase.replace(".", "").isupper() and len(phrase) <= 6)
                 self.entries.setdefault(low[key], []).append((low, key, c.name, acronym, inside))
         self.keys = frozenset(self.entries)
         home_words = {w for h in home for w in h}
@@ -159,11 +173,23 @@ class QuickWords:
             w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
             for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
 
-    def countries(self, text: str) -> list[str]:
-        """Foreign states named in `text` (folded), in order, once each; "anti-Japanese" names none."""
-        lows = [w for w in _LOW_WORD.findall(text.lower()) if w != "the"]
+    def countries(self, text: str, lows: list[str] | None = None) -> list[str]:
+        """Foreign states named in `text` (folded), in order, once each; "anti-Japanese" names none.
+
+        `lows`: the lower-case words of the text when the caller has them already.
+        """
+        out: list[str] = []
+        if lows is None:
+            lows = _LOW_WORD.findall(text.lower())
+        if self.generic:
+            low_text = " ".join(lows)
+            for phrase, supers, country in self.generic:
+                n = low_text.count(phrase)
+                if n and n > sum(low_text.count(h) for h in supers) and country not in out:
+                    out.append(country)
         if self.keys.isdisjoint(lows):
-            return []
+            return out
+        lows = [w for w in lows if w != "the"]
         hits = self.keys.intersection(lows)
         words = [w for w in _WORD.findall(text) if w != "the" and w != "The"]
         found: list[tuple[int, str]] = []
@@ -184,7 +210,6 @@ class QuickWords:
                     continue
                 found.append((st, country))
         found.sort()
-        out: list[str] = []
         for _, country in found:
             if country not in out:
                 out.append(country)
@@ -197,6 +222,7 @@ class QuickWords:
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _LOW_WORD = re.compile(r"[a-z0-9]+")
+_OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
 
@@ -204,14 +230,14 @@ _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambass
 class _Item:
     """One item being classified, with its parts computed once, lazily."""
 
-    def __init__(self, gaz: Gazetteer, when: date | None, title: str, lead: str, sentence: str,
+    def __init__(self, gaz: Gazetteer, when: date | None, title: str, tw: Words, lead: str, sentence: str,
                  quick: QuickWords) -> None:
         self.gaz, self.when, self.quick = gaz, when, quick
         self.title, self.lead, self.sentence = title, lead, sentence
-        self.tw = Words(title)
+        self.tw = tw
         self.sw = Words(sentence)
-        self.title_countries = quick.countries(title)
-        self.title_officials = quick.officials(title)
+        self.title_countries = quick.countries(title, tw.list)
+        self.title_officials = not quick.official_words.isdisjoint(tw.list)
         self._tf: Found | None = None
         self._lf: Found | None = None
         self._sentence_countries: list[str] | None = None
@@ -235,12 +261,12 @@ class _Item:
     def sentence_countries(self) -> list[str]:
         """Foreign states named in the principal sentence."""
         if self._sentence_countries is None:
-            self._sentence_countries = self.quick.countries(self.sentence)
+            self._sentence_countries = self.quick.countries(self.sentence, self.sw.list)
         return self._sentence_countries
 
     def sentence_may_be_foreign(self) -> bool:
         """Cheap test: the principal sentence names something foreign (a state, a foreign official, an envoy)."""
-        return bool(self.sentence_countries or self.quick.officials(self.sentence)
+        return bool(self.sentence_countries or not self.quick.official_words.isdisjoint(self.sw.list)
                     or self.sw.set & _FOREIGN_SIDE_WORDS)
 
     @property

@@ -218,3 +218,15 @@ _MEMORIAL = (" cpv fallen", " cpv martyrs", " chinese people's volunteers", " li
 def foreign_memorial(w: Words) -> str | None:
     """Homage at memorials of foreign soldiers (Chinese People's Volunteers, Soviet army)."""
     return w.phrase(_MEMORIAL)
+
+
+_ALL_TITLE_CUES = (_RECEIVE | _THINGS | _MET | _MEAL | _NOT_MEETING | _DIPLOMATIC | _MESSAGE | _OVERSEAS_WORDS
+                   | _ABROAD | _ws("""meet talks talk credentials envoy inaugural inauguration embassy delegation
+                   delegations leaves left minister fm comments yo paper answers answer charge corps mission missions
+                   analyst courtesy farewell dialogue asia latin middle countries world cpv tower towers soviet
+                   volunteers"""))
+
+
+def no_title_cue(title: Words) -> bool:
+    """Whether a title has none of the words any meeting or foreign-relations rule looks for."""
+    return title.set.isdisjoint(_ALL_TITLE_CUES)

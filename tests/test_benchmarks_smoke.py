@@ -1,0 +1,97 @@
+"""Smoke tests of the benchmarks: the quick variants run and give sane numbers (no timing targets asserted)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from benchmarks import alert, classify, ingest, pages, parse, poll, soak
+from benchmarks.__main__ import render
+
+
+def _sane(value: float) -> bool:
+    return math.isfinite(value) and value > 0
+
+
+@pytest.mark.parametrize("case", parse.CASES, ids=lambda c: c.name)
+def test_adapter_and_beautifulsoup_extract_the_same_rows(case: parse.Case) -> None:
+    """Each adapter and its BeautifulSoup baseline give the same URLs, titles and dates on the generated page."""
+    assert parse.check_equivalent(case, case.page(pages.invented_stories(parse.ENTRIES))) == parse.ENTRIES
+
+
+def test_equivalence_check_notices_a_difference() -> None:
+    """The equivalence check fails when the baseline extracts something else."""
+    broken = parse.Case("broken", "kcna", {}, pages.kcna_detail, lambda text, base: [])
+    with pytest.raises(AssertionError, match="disagree"):
+        parse.check_equivalent(broken, pages.kcna_detail(pages.invented_stories(parse.ENTRIES)))
+
+
+def test_parse_quick_gives_rates_and_ratios() -> None:
+    """The quick parse benchmark reports positive page rates, speed-ups and overheads for every adapter."""
+    section = parse.run(quick=True)
+    assert len(section.rows) == len(parse.CASES)
+    assert all(_sane(v) for v in section.figures.values())
+    assert section.figures["kcna_overhead"] > 0.5  # an adapter cannot beat the parse it performs by much
+
+
+def test_ingest_quick_stores_every_item() -> None:
+    """The quick ingest benchmark stores all items (checked inside) and reports positive rates."""
+    section = ingest.run(quick=True)
+    for key in ("ingest_items_per_s", "raw_items_per_s", "repeat_items_per_s", "ingest_vs_raw"):
+        assert _sane(section.figures[key])
+
+
+def test_classify_quick_rates() -> None:
+    """The quick classification benchmark reports a positive rate for invented items."""
+    section = classify.run(quick=True)
+    assert _sane(section.figures["classify_invented_per_s"])
+
+
+def test_invented_meetings_are_meetings() -> None:
+    """The invented meeting items the latency benchmark relies on classify as high-level meetings."""
+    from monitor.classify import Classifier
+
+    c = Classifier.load()
+    for i in range(len(alert.VISITORS)):
+        story = alert.meeting(i)
+        got = c.classify(story.title, story.lead)
+        assert (got.category, got.high_level) == ("meeting", True), story.title
+
+
+def test_poll_quick_cycle_is_at_least_the_bound() -> None:
+    """A polled cycle takes at least the politeness bound and the sequential baseline takes longer."""
+    section = poll.run(quick=True)
+    assert section.figures["poll_ratio_config_order"] >= 0.95
+    assert section.figures["poll_sequential"] > section.figures["poll_bound"]
+
+
+@pytest.mark.slow
+def test_short_soak_keeps_files_and_memory_flat(tmp_path: Path) -> None:
+    """Sixty poll cycles of the daemon: no growth of open files, resident memory growth under a generous bound."""
+    res = soak.soak(60, 0.1, tmp_path, samples=4)
+    assert res.cycles >= 60
+    assert res.fd_growth <= 0, res.samples
+    assert res.growth(res.rss_warm) < 0.25, res.samples
+    assert res.rss_peak < 200 * 1024
+
+
+@pytest.mark.slow
+def test_alert_latency_is_measured(tmp_path: Path) -> None:
+    """Two listing changes each produce a webhook, with a latency between zero and a few poll intervals."""
+    lat = alert.measure(2, 0.5, tmp_path)
+    assert len(lat) == 2
+    assert all(0 < x < 10 for x in lat)
+
+
+def test_report_names_machine_command_and_misses() -> None:
+    """The rendered report carries the machine, the command and every check."""
+    from benchmarks.report import Section
+
+    s = Section("Demo", ["a"], rows=[["1"]])
+    s.check("target x", False)
+    text = render([s], "python -m benchmarks demo", 1.0, quick=True)
+    assert "python -m benchmarks demo" in text
+    assert "SQLite:" in text and "CPU:" in text
+    assert "**missed**" in text and "**MISSED**: target x" in text
