@@ -129,29 +129,43 @@ def _finish(summary: RunSummary, t0: float) -> RunSummary:
     return summary
 
 
+_KNOWN_BY_URL = ("SELECT u.url AS k, i.id, i.article_fetched_at, i.first_seen_at FROM item_urls u "
+                 "JOIN items i ON i.id = u.item_id WHERE u.url IN ({})")
+_KNOWN_BY_KEY = "SELECT key AS k, id, article_fetched_at, first_seen_at FROM items WHERE key IN ({})"
+
+
+def _known(ctx: Context, sql: str, values: list[str]) -> dict[str, dict[str, Any]]:
+    """Rows of a lookup by URL or key, fetched in chunks of a few hundred values."""
+    found: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(values), 500):
+        chunk = values[i:i + 500]
+        for row in ctx.store.query(sql.format(",".join("?" * len(chunk))), tuple(chunk)):
+            found[row["k"]] = row
+    return found
+
+
 def _plan(ctx: Context, src: SourceSettings, listing: Listing) -> list[_Planned]:
     """Which entries are new, which are known items (under this or another URL), which are due a recheck."""
     planned: list[_Planned] = []
     seen: set[str] = set()
-    recheck_before = iso(datetime.now(UTC) - timedelta(seconds=ctx.settings.archive.recheck_interval))
-    recent = (datetime.now(UTC) - timedelta(days=ctx.settings.archive.recheck_days)).date().isoformat()
     for entry in listing.entries:
         url = canonical_url(entry.url)
-        if url in seen:
-            continue
-        seen.add(url)
-        key = item_key(entry.title, entry.published)
-        row = ctx.store.one("SELECT i.id, i.article_fetched_at, i.published, i.first_seen_at FROM item_urls u "
-                            "JOIN items i ON i.id = u.item_id WHERE u.url = ?", (url,))
+        if url not in seen:
+            seen.add(url)
+            planned.append(_Planned(entry, url, item_key(entry.title, entry.published), None))
+    by_url = _known(ctx, _KNOWN_BY_URL, [p.url for p in planned])
+    by_key = _known(ctx, _KNOWN_BY_KEY, [p.key for p in planned if p.url not in by_url])
+    archive = ctx.settings.archive
+    recheck_before = iso(datetime.now(UTC) - timedelta(seconds=archive.recheck_interval))
+    recent = (datetime.now(UTC) - timedelta(days=archive.recheck_days)).date().isoformat()
+    for p in planned:
+        row = by_url.get(p.url) or by_key.get(p.key)
         if row is None:
-            row = ctx.store.one("SELECT id, article_fetched_at, published, first_seen_at FROM items WHERE key = ?",
-                                (key,))
-        item_id = row["id"] if row else None
-        recheck = False
-        if row and src.fetch_articles and ctx.settings.archive.recheck_days > 0:
+            continue
+        p.item_id = row["id"]
+        if src.fetch_articles and archive.recheck_days > 0:
             fetched = row["article_fetched_at"]
-            recheck = (fetched is None or fetched <= recheck_before) and row["first_seen_at"][:10] >= recent
-        planned.append(_Planned(entry, url, key, item_id, recheck=recheck))
+            p.recheck = (fetched is None or fetched <= recheck_before) and row["first_seen_at"][:10] >= recent
     return planned
 
 
@@ -269,18 +283,22 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
     """Everything of one run in one transaction: items, URLs, revisions, classification, events, outbox, health."""
     with ctx.store.transaction() as db:
         now = utcnow()
+        touched: list[tuple[str, int]] = []
+        revisions: list[tuple[int, str, str, str | None, str]] = []
         for p in planned:
             if p.item_id is None:
-                # Another URL of this run may have created it a moment ago (same article listed twice).
-                row = db.execute("SELECT id FROM items WHERE key = ?", [p.key]).fetchone()
-                p.item_id = row[0] if row else None
-                if p.item_id is None:
-                    p.item_id = _insert_item(ctx, db, src, p, classified[id(p)], now, summary)
-            else:
+                p.item_id = _insert_item(ctx, db, src, p, classified[id(p)], now, summary, revisions)
+            elif p.article is not None:
                 _update_item(db, p, now, summary)
-            db.execute("INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-                       [p.url, p.item_id, src.name, p.entry.outlet, now, now])
+            else:
+                touched.append((now, p.item_id))
+        db.conn.executemany("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) "
+                            "VALUES (?, ?, ?, ?, ?)", revisions)
+        db.conn.executemany("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", touched)
+        db.conn.executemany(
+            "INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+            [(p.url, p.item_id, src.name, p.entry.outlet, now, now) for p in planned])
         _mark_removals(ctx, db, src, planned, now)
         _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
 
@@ -314,23 +332,26 @@ def _mark_removals(ctx: Context, db: Database, src: SourceSettings, planned: lis
 
 
 def _insert_item(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cls: Classification, now: str,
-                 summary: RunSummary) -> int:
+                 summary: RunSummary, revisions: list[tuple[int, str, str, str | None, str]]) -> int:
+    """Insert a new item (or find the one another URL of this run created a moment ago) and queue its revision."""
     title = _title_of(p)
     body = p.article.body if p.article else None
     published = _published(p)
     chash = content_hash(title, body)
-    cur = db.execute(
+    row = db.conn.execute(
         "INSERT INTO items (key, source, url, title, published, teaser, body, outlet, content_hash, story_key, "
         "category, high_level, participants, countries, confidence, reasons, classifier_version, first_seen_at, "
-        "last_seen_at, article_fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "last_seen_at, article_fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(key) DO NOTHING RETURNING id",
         [p.key, src.name, p.url, title, published.isoformat() if published else None, p.entry.teaser, body,
          p.entry.outlet or (p.article.outlet if p.article else None), chash, story_key(title, published),
          cls.category, int(cls.high_level), json.dumps(cls.participants), json.dumps(cls.countries),
          cls.confidence, json.dumps(cls.reasons), ctx.classifier.version, now, now, now if p.article else None],
-    )
-    item_id = int(cur.lastrowid or 0)
-    db.execute("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
-               [item_id, now, title, body, chash])
+    ).fetchone()
+    if row is None:  # the same article under another URL of this run
+        return int(db.conn.execute("SELECT id FROM items WHERE key = ?", [p.key]).fetchone()[0])
+    item_id = int(row[0])
+    revisions.append((item_id, now, title, body, chash))
     summary.new_items += 1
     if cls.category == "meeting":
         summary.alerts += _meeting(ctx, db, item_id, title, published, cls, now)
