@@ -212,7 +212,10 @@ class Settings(_Strict):
 
     @property
     def db_path(self) -> Path:
-        """The SQLite database file."""
+        """The SQLite database file; a relative path goes under $STATE_DIRECTORY when systemd sets it."""
+        state_dir = os.environ.get("STATE_DIRECTORY")
+        if state_dir and not self.storage.path.is_absolute():
+            return Path(state_dir.split(":")[0]) / self.storage.path
         return self.resolve(self.storage.path)
 
     def source(self, name: str) -> SourceSettings:
