@@ -64,6 +64,12 @@ class Daemon:
         except OSError as exc:
             log.error("cannot write feeds", error=str(exc), dir=str(archive.feeds_dir))
 
+    def _digest_job(self) -> None:
+        from monitor.digest import queue_digest
+
+        if queue_digest(self.ctx.store, self.ctx.channels, self.settings.alerts.rules.digest_minutes):
+            self.dispatcher.run_once()
+
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()
 
@@ -87,6 +93,9 @@ class Daemon:
                 misfire_grace_time=max(60, int(src.interval // 2)))
         self.scheduler.add_job(self._dispatch_job, IntervalTrigger(seconds=self.settings.alerts.dispatch_interval),
                                id="dispatch", next_run_time=now)
+        digest = self.settings.alerts.rules.digest_minutes
+        if digest:
+            self.scheduler.add_job(self._digest_job, IntervalTrigger(minutes=digest), id="digest")
         self.scheduler.add_job(self._heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
                                next_run_time=now)
 

@@ -170,7 +170,8 @@ class Fetcher:
                 return self._once(url, headers, attempts, started)
             except FetchError as exc:
                 exc.attempts = attempts
-                retryable = exc.kind == "network" or (exc.kind == "http" and exc.status in RETRY_STATUSES)
+                retryable = (exc.kind == "network" and "DNS" not in str(exc)) or (
+                    exc.kind == "http" and exc.status in RETRY_STATUSES)
                 if exc.retry_after is not None:
                     exc.kind = "retry_after"
                     raise

@@ -1,0 +1,38 @@
+"""The optional digest: other diplomatic items of the last N minutes, one alert per channel and window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from monitor.outbox import enqueue
+from monitor.store import Store, iso
+
+DIGEST_LIMIT = 200
+
+
+def queue_digest(store: Store, channels: list[str], minutes: int, now: datetime | None = None) -> int:
+    """Enqueue a digest of diplomatic items (and meetings below the alert bar) first seen since the last digest.
+
+    Returns how many alerts were queued (0 when nothing new was seen, so quiet days send nothing).
+    """
+    if minutes <= 0 or not channels:
+        return 0
+    end = now or datetime.now(UTC)
+    last = store.scalar("SELECT MAX(json_extract(payload, '$.until')) FROM outbox WHERE kind = 'digest'")
+    start = last or iso(end - timedelta(minutes=minutes))
+    rows = store.query(
+        "SELECT id, title, url, source, published, category, first_seen_at FROM items WHERE first_seen_at > ? AND "
+        "first_seen_at <= ? AND (category = 'diplomatic' OR (category = 'meeting' AND high_level = 0)) "
+        "ORDER BY first_seen_at LIMIT ?", (start, iso(end), DIGEST_LIMIT))
+    if not rows:
+        return 0
+    items: list[dict[str, Any]] = [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"],
+                                    "date": r["published"], "category": r["category"]} for r in rows]
+    until = rows[-1]["first_seen_at"] if len(rows) == DIGEST_LIMIT else iso(end)
+    payload = {"since": start, "until": until, "items": items}
+    queued = 0
+    with store.transaction() as db:
+        for channel in channels:
+            queued += enqueue(db, channel=channel, kind="digest", subject=until, payload=payload) is not None
+    return queued
