@@ -19,7 +19,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Watch DPRK state-media sites, classify every item, alert on new high-level meetings.")
 alerts_app = typer.Typer(add_completion=False, help="Alert deliveries: list, retry, test, re-enable channels.")
 app.add_typer(alerts_app, name="alerts")
-out = Console(soft_wrap=True)
+# Piped output (logs, mail, CI) gets room for a readable table instead of the 80-column default.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -119,13 +120,15 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         print_json(data)
         return
     table = Table(title=f"Sources ({s.db_path})")
-    for col in ("source", "adapter", "status", "last ok", "failures", "items", "last error"):
-        table.add_column(col, overflow="fold")
+    for col in ("source", "adapter", "status", "last ok", "failures", "items"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("last error", overflow="fold")
     for src in data["sources"]:
         failing = src["consecutive_failures"]
         style = "red" if failing else ("green" if src["last_ok_at"] else "yellow")
-        table.add_row(src["name"], src["adapter"], src["last_status"] or "never run", (src["last_ok_at"] or "-")[:19],
-                      str(failing), str(src["items"]), src["last_error"] or "", style=style)
+        error = (src["last_error"] or "").replace(src["url"], "the source URL")
+        table.add_row(src["name"], src["adapter"], src["last_status"] or "never run", (src["last_ok_at"] or "-")[:16],
+                      str(failing), str(src["items"]), error, style=style)
     out.print(table)
     a, i = data["alerts"], data["items"]
     out.print(f"alerts: {a['pending']} pending, {a['sent']} sent, {a['dead']} dead; items: {i['total']} "
