@@ -9,6 +9,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from monitor.config import ConfigError, Settings, find_config, load_settings
@@ -300,8 +301,10 @@ def alerts_test() -> None:
         for channel in channels:
             result = dispatcher.deliver(channel, msg)
             ok = ok and result.outcome == "sent"
+            verdict = {"sent": "ok", "retry": "failed (temporary)", "dead": "failed (permanent)",
+                       "disable": "endpoint gone (410)"}[result.outcome]
             style = "green" if result.outcome == "sent" else "red"
-            out.print(f"[{style}]{channel}: {result.outcome}[/{style}] {result.detail}", highlight=False)
+            out.print(f"[{style}]{channel}: {verdict}[/{style}] {escape(result.detail)}", highlight=False)
     finally:
         dispatcher.close()
     raise typer.Exit(0 if ok else 1)
