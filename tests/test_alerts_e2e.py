@@ -131,7 +131,7 @@ def test_one_meeting_three_reports_one_webhook_one_email(tmp_path: Path, site: L
 def test_receiver_down_then_up_gets_it_once(tmp_path: Path, site: LocalSite,
                                             channels: tuple[HookReceiver, Inbox, int]) -> None:
     """A receiver answering 500 gets the alert after it recovers, once per webhook-id."""
-    hook, inbox, port = channels
+    hook, _inbox, port = channels
     hook.status = 500
     publish(site, LATEST, [MEETING])
     publish(site, EXTERNAL, [FILLER], salt="ext")
@@ -166,7 +166,7 @@ def test_html_in_title_escaped_in_email_intact_in_json(tmp_path: Path, site: Loc
 def test_gone_endpoint_disables_the_channel(tmp_path: Path, site: LocalSite,
                                             channels: tuple[HookReceiver, Inbox, int]) -> None:
     """A 410 Gone marks the alert dead and disables the webhook until `monitor alerts enable webhook`."""
-    hook, inbox, port = channels
+    hook, _inbox, port = channels
     hook.status = 410
     publish(site, LATEST, [MEETING])
     publish(site, EXTERNAL, [FILLER], salt="ext")
