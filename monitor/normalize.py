@@ -8,15 +8,22 @@ import unicodedata
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
-_SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-",
                          "\u2014": "-"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+_PLAIN_URL = re.compile(r"(https?)://([a-z0-9.-]+)(?::(\d+))?(/[^#\s]*)?")
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop the default port and the fragment; keep path and query as they are."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:  # the common case: already canonical but for an optional default port or empty path
+        scheme, host, port, path = plain.groups()
+        if port is None or int(port) != _DEFAULT_PORTS[scheme]:
+            return url if path else url + "/"
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -28,7 +35,9 @@ def canonical_url(url: str) -> str:
 
 def normalize_text(text: str) -> str:
     """NFKC (full-width digits become ASCII), straight quotes, one space between words, trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return " ".join(text.split())
 
 
 def _fold(text: str) -> str:

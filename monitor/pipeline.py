@@ -75,6 +75,7 @@ class _Planned:
     article: Article | None = None
     recheck: bool = False
     gone: bool = False  # a recheck of the article answered 404/410
+    inserted: bool = False  # this run created the item
 
 
 def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
@@ -283,17 +284,13 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
     """Everything of one run in one transaction: items, URLs, revisions, classification, events, outbox, health."""
     with ctx.store.transaction() as db:
         now = utcnow()
+        _insert_new(ctx, db, src, [p for p in planned if p.item_id is None], classified, now, summary)
         touched: list[tuple[str, int]] = []
-        revisions: list[tuple[int, str, str, str | None, str]] = []
         for p in planned:
-            if p.item_id is None:
-                p.item_id = _insert_item(ctx, db, src, p, classified[id(p)], now, summary, revisions)
-            elif p.article is not None:
+            if p.article is not None and p.item_id is not None and not p.inserted:
                 _update_item(db, p, now, summary)
-            else:
-                touched.append((now, p.item_id))
-        db.conn.executemany("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) "
-                            "VALUES (?, ?, ?, ?, ?)", revisions)
+            elif not p.inserted:
+                touched.append((now, p.item_id))  # type: ignore[arg-type]
         db.conn.executemany("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", touched)
         db.conn.executemany(
             "INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
@@ -331,31 +328,58 @@ def _mark_removals(ctx: Context, db: Database, src: SourceSettings, planned: lis
                 enqueue(db, channel=channel, kind="item.removed", subject=str(item_id), payload=payload, now=now)
 
 
-def _insert_item(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cls: Classification, now: str,
-                 summary: RunSummary, revisions: list[tuple[int, str, str, str | None, str]]) -> int:
-    """Insert a new item (or find the one another URL of this run created a moment ago) and queue its revision."""
-    title = _title_of(p)
-    body = p.article.body if p.article else None
-    published = _published(p)
-    chash = content_hash(title, body)
-    row = db.conn.execute(
-        "INSERT INTO items (key, source, url, title, published, teaser, body, outlet, content_hash, story_key, "
-        "category, high_level, participants, countries, confidence, reasons, classifier_version, first_seen_at, "
-        "last_seen_at, article_fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(key) DO NOTHING RETURNING id",
-        [p.key, src.name, p.url, title, published.isoformat() if published else None, p.entry.teaser, body,
-         p.entry.outlet or (p.article.outlet if p.article else None), chash, story_key(title, published),
-         cls.category, int(cls.high_level), json.dumps(cls.participants), json.dumps(cls.countries),
-         cls.confidence, json.dumps(cls.reasons), ctx.classifier.version, now, now, now if p.article else None],
-    ).fetchone()
-    if row is None:  # the same article under another URL of this run
-        return int(db.conn.execute("SELECT id FROM items WHERE key = ?", [p.key]).fetchone()[0])
-    item_id = int(row[0])
-    revisions.append((item_id, now, title, body, chash))
-    summary.new_items += 1
-    if cls.category == "meeting":
-        summary.alerts += _meeting(ctx, db, item_id, title, published, cls, now)
-    return item_id
+_INSERT_ITEM = (
+    "INSERT INTO items (key, source, url, title, published, teaser, body, outlet, content_hash, story_key, category, "
+    "high_level, participants, countries, confidence, reasons, classifier_version, first_seen_at, last_seen_at, "
+    "article_fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(key) DO NOTHING")
+
+
+def _insert_new(ctx: Context, db: Database, src: SourceSettings, new: list[_Planned],
+                classified: dict[int, Classification], now: str, summary: RunSummary) -> None:
+    """Insert the run's new items in one statement, then their first revisions; meetings go on to events.
+
+    An article listed twice in the run is one item; one that another source stored since `_plan` looked is
+    found by its key and only gains this URL.
+    """
+    if not new:
+        return
+    first: dict[str, _Planned] = {}
+    for p in new:
+        first.setdefault(p.key, p)
+    rows: dict[str, tuple[Any, ...]] = {}
+    for key, p in first.items():
+        cls = classified[id(p)]
+        title = _title_of(p)
+        body = p.article.body if p.article else None
+        published = _published(p)
+        rows[key] = (key, src.name, p.url, title, published.isoformat() if published else None, p.entry.teaser,
+                     body, p.entry.outlet or (p.article.outlet if p.article else None), content_hash(title, body),
+                     story_key(title, published), cls.category, int(cls.high_level), json.dumps(cls.participants),
+                     json.dumps(cls.countries), cls.confidence, json.dumps(cls.reasons), ctx.classifier.version,
+                     now, now, now if p.article else None)
+    db.conn.executemany(_INSERT_ITEM, rows.values())
+    keys = list(first)
+    found: dict[str, tuple[int, bool]] = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        for key, item_id, seen, source in db.conn.execute(
+                f"SELECT key, id, first_seen_at, source FROM items WHERE key IN ({','.join('?' * len(chunk))})", chunk):
+            found[key] = (int(item_id), seen == now and source == src.name)
+    revisions = []
+    for p in new:
+        p.item_id, ours = found[p.key]
+        if ours and first[p.key] is p:
+            p.inserted = True
+            row = rows[p.key]
+            revisions.append((p.item_id, now, row[3], row[6], row[8]))  # title, body, content hash
+    db.conn.executemany("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
+                        revisions)
+    summary.new_items += len(revisions)
+    for p in first.values():
+        cls = classified[id(p)]
+        if p.inserted and cls.category == "meeting" and p.item_id is not None:
+            summary.alerts += _meeting(ctx, db, p.item_id, _title_of(p), _published(p), cls, now)
 
 
 def _update_item(db: Database, p: _Planned, now: str, summary: RunSummary) -> None:
