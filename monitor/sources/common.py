@@ -2,15 +2,71 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import date
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser
 
-from monitor.models import Document, LayoutNotRecognised
+from monitor.models import Document, Entry, LayoutNotRecognised
+
+_new_object = object.__new__
+_set_attr = object.__setattr__
+# `new_entry` fills the instance dictionary directly only while Entry is the plain dataclass it was written for.
+_PLAIN_ENTRY = (tuple(Entry.__dataclass_fields__) == ("url", "title", "published", "teaser", "outlet")
+                and not hasattr(Entry, "__slots__") and not hasattr(Entry, "__post_init__"))
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
+_THREAD = threading.local()
+
+
+def _tag_ids() -> tuple[int, int]:
+    a, p = LexborHTMLParser("<a></a><p></p>").css("a, p")
+    return int(a.tag_id), int(p.tag_id)
+
+
+# lexbor's numeric ids of <a> and <p>: comparing `node.tag_id` costs less than building `node.tag`.
+TAG_A, TAG_P = _tag_ids()
+
+
+def _engine() -> Any:
+    """This thread's CSS selector engine (an engine is not thread-safe; each thread gets its own)."""
+    try:
+        return _THREAD.engine
+    except AttributeError:
+        engine = _THREAD.engine = LexborCSSSelector()  # type: ignore[no-untyped-call]
+        return engine
+
+
+def select(scope: Any, query: str) -> list[Any]:
+    """The nodes matching `query` under `scope` (a parser or a node), in document order: `scope.css(query)`.
+
+    selectolax builds a fresh selector engine for every parsed page on its first `css()` call; one engine per
+    thread, shared by all pages, saves that set-up, a large part of the cost of reading a small page.
+    """
+    node = scope.root if isinstance(scope, LexborHTMLParser) else scope
+    if node is None:
+        return []
+    found: list[Any] = _engine().find(query, node)
+    return found
+
+
+def select_first(scope: Any, query: str) -> Any:
+    """The first node matching `query` under `scope`, or None: `scope.css_first(query)`."""
+    node = scope.root if isinstance(scope, LexborHTMLParser) else scope
+    if node is None:
+        return None
+    found = _engine().find_first(query, node)
+    return found[0] if found else None
+
+
+def matches(node: Any, query: str) -> bool:
+    """Whether `query` matches `node` itself or a node under it: `node.css_matches(query)`."""
+    return bool(_engine().any_matches(query, node))
 
 
 def looks_binary(content: bytes) -> bool:
@@ -26,19 +82,27 @@ def looks_binary(content: bytes) -> bool:
 
 def parse_html(doc: Document, what: str) -> LexborHTMLParser:
     """Parse the page once; raise LayoutNotRecognised for an empty or binary answer."""
-    if not doc.content.strip():
+    content = doc.content
+    if not content or content.isspace():  # same as `not content.strip()`, without copying the page
         raise LayoutNotRecognised(f"{what}: empty response body, not a page")
-    if looks_binary(doc.content):
+    if looks_binary(content):
         raise LayoutNotRecognised(f"{what}: binary content, not an HTML page")
     return LexborHTMLParser(doc.text())
 
 
+_RESOLVED_CACHE = 2048  # links remembered per page URL (a listing is re-read at every poll)
+
+
 class Resolver:
-    """Resolves links against one page URL; the common cases avoid the cost of `urljoin`."""
+    """Resolves links against one page URL; the common cases avoid the cost of `urljoin`.
+
+    Results are remembered per href: the links of a listing barely change from one poll to the next.
+    """
 
     def __init__(self, base: str) -> None:
         parts = urlsplit(base)
         self.base = base
+        self.cache: dict[str, str | None] = {}
         self.simple = parts.scheme in ("http", "https") and bool(parts.netloc)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         path = parts.path or "/"
@@ -49,6 +113,18 @@ class Resolver:
         """The absolute URL of `href`; None for empty, fragment-only or javascript/mailto links."""
         if not href:
             return None
+        try:
+            return self.cache[href]
+        except KeyError:
+            pass
+        url = self._resolve(href)
+        cache = self.cache
+        if len(cache) >= _RESOLVED_CACHE:
+            cache.clear()
+        cache[href] = url
+        return url
+
+    def _resolve(self, href: str) -> str | None:
         href = href.strip()
         if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:")):
             return None
@@ -70,6 +146,34 @@ def resolver(base: str) -> Resolver:
     return Resolver(base)
 
 
+_ENTRIES: dict[tuple[str, str, date | None, str | None, str | None], Entry] = {}
+_ENTRIES_MAX = 8192
+
+
+def new_entry(url: str, title: str, published: date | None = None, teaser: str | None = None,
+              outlet: str | None = None) -> Entry:
+    """An Entry equal to `Entry(url, title, published, teaser, outlet)`, at a fraction of the cost.
+
+    Entries are frozen values, so the same one is handed out again when a later poll finds the same item
+    (most of a listing, most of the time). A new one fills its instance dictionary at once instead of
+    going through the dataclass __init__ (a frozen dataclass sets each field through `object.__setattr__`).
+    """
+    key = (url, title, published, teaser, outlet)
+    entry = _ENTRIES.get(key)
+    if entry is not None:
+        return entry
+    if _PLAIN_ENTRY:
+        entry = _new_object(Entry)
+        _set_attr(entry, "__dict__", {"url": url, "title": title, "published": published, "teaser": teaser,
+                                      "outlet": outlet})
+    else:
+        entry = Entry(url=url, title=title, published=published, teaser=teaser, outlet=outlet)
+    if len(_ENTRIES) >= _ENTRIES_MAX:
+        _ENTRIES.clear()
+    _ENTRIES[key] = entry
+    return entry
+
+
 def absolute(doc: Document, href: str | None) -> str | None:
     """Resolve a link against the page URL (any host and port); None for empty or javascript-only links."""
     return resolver(doc.url)(href)
@@ -83,7 +187,7 @@ def has_class(node: Any, name: str) -> bool:
 
 def blocked_reason(parser: LexborHTMLParser) -> str | None:
     """A reason when the page is a filter or error interstitial rather than site content."""
-    title = parser.css_first("title")
+    title = select_first(parser, "title")
     text = title.text() if title is not None else ""
     if "Web Page Blocked" in text:
         return "a web filter's 'Web Page Blocked' page, not the site"

@@ -15,7 +15,7 @@ from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import absolute, parse_html
+from monitor.sources.common import matches, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
 from monitor.sources.text import node_text, strip_end_mark
 
@@ -49,10 +49,72 @@ class CssOptions:
 
 
 def _pick(scope: Any, selector: str) -> Any:
-    found = scope.css_first(selector)
-    if found is None and scope.css_matches(selector):
+    found = select_first(scope, selector)
+    if found is None and matches(scope, selector):
         return scope
     return found
+
+
+class _Picks:
+    """`_pick(item, selector)` for every item of a page at once: one query instead of one or two per item.
+
+    The first match inside an item (the item itself included) is the first node of the page that matches
+    `selector`, comes at or after the item in document order and lies within it. The query `item, selector`
+    gives items and matches merged in document order, a node once per selector of the list it matches
+    (one after the other): a node is a match when it comes more often than the item query alone gives it.
+    """
+
+    def __init__(self, parser: Any, item_counts: dict[int, int], item_selector: str, selector: str) -> None:
+        self.selector = selector
+        self.first: dict[int, Any] = {}
+        open_items: list[int] = []  # items not yet given a match, all still open in document order
+        merged = select(parser, f"{item_selector}, {selector}")
+        count = len(merged)
+        i = 0
+        while i < count:
+            node = merged[i]
+            mid = node.mem_id
+            j = i + 1
+            while j < count and merged[j].mem_id == mid:
+                j += 1
+            times, i = j - i, j
+            as_item = item_counts.get(mid, 0)
+            if as_item and mid not in self.first:
+                open_items.append(mid)
+            if times > as_item and open_items:
+                self._settle(node, mid, open_items)
+                open_items = []
+
+    def _settle(self, node: Any, mid: int, open_items: list[int]) -> None:
+        """Give `node` to the open items holding it; the others end before it, so they have no match."""
+        first = self.first
+        if len(open_items) == 1:
+            target = open_items[0]
+            ancestor = node
+            while ancestor is not None:
+                if ancestor.mem_id == target:
+                    first[target] = node
+                    return
+                ancestor = ancestor.parent
+            first[target] = None
+            return
+        wanted = set(open_items)
+        ancestor = node
+        while wanted and ancestor is not None:
+            aid = ancestor.mem_id
+            if aid in wanted:
+                first[aid] = node
+                wanted.discard(aid)
+            ancestor = ancestor.parent
+        for other in wanted:
+            first[other] = None
+
+    def __call__(self, item: Any) -> Any:
+        """The node `_pick(item, selector)` gives."""
+        found = self.first.get(item.mem_id)
+        if found is None and matches(item, self.selector):
+            return item
+        return found
 
 
 class CssAdapter:
@@ -76,17 +138,27 @@ class CssAdapter:
         """One entry per `item` element: title, absolute link, date and teaser by the configured selectors."""
         o = self.options
         parser = parse_html(doc, "css listing")
-        items = parser.css(o.item)
+        items = select(parser, o.item)
         if not items:
             raise LayoutNotRecognised(f"css listing: selector item={o.item!r} matched nothing")
         entries: list[Entry] = []
         warnings: list[str] = []
         seen: set[str] = set()
+        item_counts: dict[int, int] = {}
         for item in items:
-            title_node = _pick(item, o.title)
-            link_node = _pick(item, o.link)
+            mid = item.mem_id
+            item_counts[mid] = item_counts.get(mid, 0) + 1
+        picks: dict[str, _Picks] = {}
+        for selector in (o.title, o.link, o.date, o.teaser):
+            if selector and selector not in picks:
+                picks[selector] = _Picks(parser, item_counts, o.item, selector)
+        pick_title, pick_link = picks[o.title], picks[o.link]
+        resolve = resolver(doc.url)
+        for item in items:
+            title_node = pick_title(item)
+            link_node = pick_link(item)
             title = node_text(title_node) if title_node is not None else ""
-            url = absolute(doc, link_node.attributes.get("href")) if link_node is not None else None
+            url = resolve(link_node.attributes.get("href")) if link_node is not None else None
             if not title or url is None:
                 warnings.append(f"item without {'title' if not title else 'link'} ({title or 'no title'!r}); skipped")
                 continue
@@ -95,15 +167,15 @@ class CssAdapter:
             seen.add(url)
             published = None
             if o.date:
-                date_node = _pick(item, o.date)
+                date_node = picks[o.date](item)
                 published = self._date(date_node.text(), warnings) if date_node is not None else None
                 if published is None:
                     warnings.append(f"no date for {title!r}")
             teaser = None
             if o.teaser:
-                teaser_node = _pick(item, o.teaser)
+                teaser_node = picks[o.teaser](item)
                 teaser = (node_text(teaser_node) or None) if teaser_node is not None else None
-            entries.append(Entry(url=url, title=title, published=published, teaser=teaser))
+            entries.append(new_entry(url, title, published, teaser))
         if not entries:
             raise LayoutNotRecognised(
                 f"css listing: {len(items)} element(s) matched item={o.item!r} but none had a title "
@@ -120,11 +192,11 @@ class CssAdapter:
             body_sel = "article p"
             warnings.append("article_body is not configured; using 'article p'")
         paras: list[str] = []
-        for node in parser.css(body_sel):
-            inner = node.css("p")
+        for node in select(parser, body_sel):
+            inner = select(node, "p")
             texts = [node_text(p) for p in inner] if inner else [node_text(node)]
             paras += [t for t in texts if t]
-        head = parser.css_first(o.article_title or "h1")
+        head = select_first(parser, o.article_title or "h1")
         title = node_text(head) if head is not None else ""
         if not paras and not title:
             raise LayoutNotRecognised(f"css article: neither article_body={body_sel!r} nor the title selector matched")
@@ -132,7 +204,7 @@ class CssAdapter:
             paras[-1] = strip_end_mark(paras[-1])
         published = None
         if o.article_date:
-            date_node = parser.css_first(o.article_date)
+            date_node = select_first(parser, o.article_date)
             published = self._date(date_node.text(), warnings) if date_node is not None else None
             if published is None:
                 warnings.append(f"article_date={o.article_date!r} gave no date")

@@ -124,6 +124,7 @@ def parse_dateline(text: str, captured: datetime) -> date | None:
     return infer_year(_MONTHS[m.group(1)[:3].lower()], int(m.group(2)), captured)
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> date | None:
     """Any of the site formats above (without inference); None when no date is found."""
     for parse in (parse_dmy, parse_named, parse_dotted, parse_korean):
@@ -133,6 +134,7 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_with_format(text: str, fmt: str) -> date | None:
     """`strptime` with a user's format, on the cleaned text; None when it does not match."""
     cleaned = " ".join(_prepare(text).split())

@@ -9,22 +9,23 @@ Listings: `main h5 > a[href*=/article/detail/]` + `<span><nobr>[2026.7.19.]</nob
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import blocked_reason, parse_html, resolver
+from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_dateline, parse_dotted
 from monitor.sources.text import clean_text, node_text, strip_end_mark
 
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
 # Links and date stamps of one listing, queried once, in document order.
-_DETAIL_STREAM = ('a[href*="/article/detail/"], a[href*="/gallery/detail/"], a[href*="/video/detail/"], '
-                  "h5 nobr, .gallery nobr, .video nobr")
+# (Links are matched on "/detail/" here and on the exact paths by `_is_detail_link`: one selector, not three.)
+_DETAIL_STREAM = 'a[href*="/detail/"], h5 nobr, .gallery nobr, .video nobr'
 _Q_STREAM = ("ul.article-link a[href], div.photo span.title a[href], div.video span.title a[href], "
              "ul.article-link span.publish-time, div.photo span.publish-time, div.video span.publish-time")
 _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\||기사\s*\|)?\s*")
@@ -33,70 +34,84 @@ _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\|
 _TRAILING_STAMP = re.compile(r"\s*\[[^\]]*\d[^\]]*\]\s*$")
 
 
-class _Found:
-    """An entry being assembled; a link can appear twice (thumbnail, then headline)."""
+def _strip_stamp(title: str) -> str:
+    """The title without a trailing `[2024.11.10.]` stamp (q layout: the publish-time span sits inside the link)."""
+    stripped = _STRIPPED.get(title)
+    if stripped is None:
+        stripped = _TRAILING_STAMP.sub("", title)
+        if len(_STRIPPED) >= 4096:
+            _STRIPPED.clear()
+        _STRIPPED[title] = stripped
+    return stripped
 
-    __slots__ = ("published", "title", "url")
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.title = ""
-        self.published: date | None = None
+_STRIPPED: dict[str, str] = {}
+
+
+@lru_cache(maxsize=4096)
+def _stamp_date(text: str) -> date | None:
+    """The date of a stamp such as `[2026.7.19.]`; None for text that is not a date (a name in its own <nobr>)."""
+    return parse_dotted(text) if _DATE_TEXT.search(text) else None
 
 
 def _link_title(a: Any) -> str:
     title = node_text(a)
     if title and "[" in title:
-        title = _TRAILING_STAMP.sub("", title)  # q layout: the publish-time span sits inside the link
+        title = _strip_stamp(title)
     if not title:
-        img = a.css_first("img[alt]")
+        img = select_first(a, "img[alt]")
         if img is not None:
             title = clean_text(img.attributes.get("alt") or "")
     return title
 
 
-def _collect(doc: Document, stream: list[Any], is_link: Any) -> tuple[list[Entry], list[str]]:
+def _is_detail_link(href: str | None) -> bool:
+    """What `a[href*="/article/detail/"], a[href*="/gallery/detail/"], a[href*="/video/detail/"]` matches."""
+    return href is not None and ("/article/detail/" in href or "/gallery/detail/" in href
+                                 or "/video/detail/" in href)
+
+
+def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bool] | None,
+             ) -> tuple[list[Entry], list[str]]:
     """Assemble entries from links and date stamps given in document order.
 
     A stamp dates the latest link that has no date yet; stamps that are not dates (a name in its own
-    <nobr>) are ignored. One pass, no per-item CSS queries.
+    <nobr>) are ignored. Links whose href `wanted` refuses are not links of the layout. One pass, no
+    per-item CSS queries.
     """
     resolve = resolver(doc.url)
-    found: dict[str, _Found] = {}
-    current: _Found | None = None
+    found: dict[str, list[Any]] = {}  # url -> [title, date]
+    current: list[Any] | None = None
     for node in stream:
-        if is_link(node):
-            url = resolve(node.attributes.get("href"))
+        if node.tag_id == TAG_A:
+            href = node.attributes.get("href")
+            if wanted is not None and not wanted(href):
+                continue
+            url = resolve(href)
             if url is None:
                 continue
             current = found.get(url)
             if current is None:
-                current = found[url] = _Found(url)
-            if not current.title:
-                current.title = _link_title(node)
-        elif current is not None and current.published is None:
-            text = node.text()
-            if _DATE_TEXT.search(text):
-                current.published = parse_dotted(text)
+                current = found[url] = [_link_title(node), None]
+            elif not current[0]:
+                current[0] = _link_title(node)
+        elif current is not None and current[1] is None:
+            current[1] = _stamp_date(node.text())
     entries: list[Entry] = []
     warnings: list[str] = []
-    for item in found.values():
-        if not item.title:
-            warnings.append(f"no title for {item.url}; skipped")
+    for url, (title, published) in found.items():
+        if not title:
+            warnings.append(f"no title for {url}; skipped")
             continue
-        if item.published is None:
-            warnings.append(f"no date for {item.title!r}")
-        entries.append(Entry(url=item.url, title=item.title, published=item.published))
+        if published is None:
+            warnings.append(f"no date for {title!r}")
+        entries.append(new_entry(url, title, published))
     return entries, warnings
 
 
-def _is_anchor(node: Any) -> bool:
-    return bool(node.tag == "a")
-
-
 def _empty_main(parser: LexborHTMLParser) -> bool:
-    main = parser.css_first("main")
-    return main is not None and not main.text().strip() and main.css_first("img, a") is None
+    main = select_first(parser, "main")
+    return main is not None and not main.text().strip() and select_first(main, "img, a") is None
 
 
 def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
@@ -118,16 +133,17 @@ class KcnaAdapter:
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a KCNA listing page (detail or q layout), with absolute URLs and dates."""
         parser = parse_html(doc, "KCNA listing")
-        main = parser.css_first("main")
+        main = select_first(parser, "main")
         scope: Any = main if main is not None else parser
-        stream = scope.css(_DETAIL_STREAM)
+        # A first link is found early on a detail page; without one the full query would be wasted.
+        stream = select(scope, _DETAIL_STREAM) if select_first(scope, 'a[href*="/detail/"]') is not None else []
         if stream:
-            entries, warnings = _collect(doc, stream, _is_anchor)
+            entries, warnings = _collect(doc, stream, _is_detail_link)
             if entries:
                 return Listing(entries=entries, layout="kcna-detail", warnings=warnings)
-        stream = parser.css(_Q_STREAM)
+        stream = select(parser, _Q_STREAM)
         if stream:
-            entries, warnings = _collect(doc, stream, _is_anchor)
+            entries, warnings = _collect(doc, stream, None)
             if entries:
                 return Listing(entries=entries, layout="kcna-q", warnings=warnings)
         raise _unrecognised(parser, "listing")
@@ -135,15 +151,15 @@ class KcnaAdapter:
     def parse_article(self, doc: Document) -> Article:
         """Title, body (direct paragraphs, end mark removed) and date of a KCNA article page."""
         parser = parse_html(doc, "KCNA article")
-        article = parser.css_first("article")
+        article = select_first(parser, "article")
         if article is not None:
             found = _detail_article(doc, parser, article)
             if found is not None:
                 return found
-        q_title = parser.css_first("div.article-main-title")
+        q_title = select_first(parser, "div.article-main-title")
         if q_title is not None:
             return _q_article(doc, parser, q_title)
-        gallery = parser.css_first("main .gallery .slider")
+        gallery = select_first(parser, "main .gallery .slider")
         if gallery is not None:
             return _gallery_article(parser)
         raise _unrecognised(parser, "article")
@@ -160,7 +176,7 @@ def _direct_paragraphs(container: Any) -> list[str]:
 
 
 def _detail_article(doc: Document, parser: LexborHTMLParser, article: Any) -> Article | None:
-    heads = article.css("h1")
+    heads = select(article, "h1")
     if not heads:
         return None
     title = ""
@@ -175,7 +191,7 @@ def _detail_article(doc: Document, parser: LexborHTMLParser, article: Any) -> Ar
         paras = _direct_paragraphs(article)
     published = parse_dateline(paras[0], doc.fetched_at) if paras else None
     if published is None:
-        stamp = article.css_first("span.publish-time")
+        stamp = select_first(article, "span.publish-time")
         published = parse_dotted(stamp.text()) if stamp is not None else None
     if not title:
         warnings.append("article has no non-empty <h1>")
@@ -190,9 +206,9 @@ def _detail_article(doc: Document, parser: LexborHTMLParser, article: Any) -> Ar
 def _q_article(doc: Document, parser: LexborHTMLParser, title_node: Any) -> Article:
     warnings: list[str] = []
     title = node_text(title_node)
-    wrapper = parser.css_first("div.content-wrapper") or parser.css_first("div.article-content-body")
+    wrapper = select_first(parser, "div.content-wrapper") or select_first(parser, "div.article-content-body")
     paras = _direct_paragraphs(wrapper) if wrapper is not None else []
-    stamp = parser.css_first("span.publish-time")
+    stamp = select_first(parser, "span.publish-time")
     published = parse_dotted(stamp.text()) if stamp is not None else None
     if published is None and paras:
         published = parse_dateline(paras[0], doc.fetched_at)
@@ -210,7 +226,7 @@ def _gallery_article(parser: LexborHTMLParser) -> Article:
 
 
 def _page_title(parser: LexborHTMLParser) -> str | None:
-    node = parser.css_first("title")
+    node = select_first(parser, "title")
     if node is None:
         return None
     title = _TITLE_PREFIX.sub("", node_text(node))

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import blocked_reason, parse_html, resolver
+from monitor.sources.common import TAG_A, TAG_P, blocked_reason, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_date, parse_dmy, parse_named
 from monitor.sources.text import clean_text, node_text
 
@@ -33,6 +34,7 @@ _HEADINGS = "h1, h2, h3, h4, h5, h6, .section-title, .block-title"
 _NOT_TEASER = frozenset({"articled-date", "broadcast-head", "article-source", "source"})
 
 
+@lru_cache(maxsize=1024)
 def known_outlet(label: str) -> str | None:
     """The label when it names a DPRK outlet KCNA Watch mirrors ("Naenara (En)", "KCNA"), else None."""
     label = clean_text(label)
@@ -43,11 +45,11 @@ def known_outlet(label: str) -> str | None:
 
 
 def _page_outlet(parser: LexborHTMLParser) -> str | None:
-    for h in parser.css("h1, h2, h3"):
+    for h in select(parser, "h1, h2, h3"):
         m = _LATEST_FROM.match(node_text(h))
         if m and known_outlet(m.group(1)):
             return known_outlet(m.group(1))
-    title = parser.css_first("title")
+    title = select_first(parser, "title")
     if title is not None:
         m = _PAGE_TITLE.match(node_text(title))
         if m:
@@ -76,7 +78,7 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
     cards: dict[str, _Card] = {}
     current: _Card | None = None
     for node in stream:
-        if node.tag == "a":
+        if node.tag_id == TAG_A:
             if skip is not None and node.mem_id in skip:
                 continue
             url = resolve(node.attributes.get("href"))
@@ -87,16 +89,18 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
             if current is None:
                 current = cards[url] = _Card(url, title)
             continue
-        if current is None:
-            continue
-        classes = (node.attributes.get("class") or "").split()
+        if current is None or (current.published is not None and current.outlet is not None
+                               and current.teaser is not None):
+            continue  # nothing left for this card to take
+        cls = node.attributes.get("class")
+        classes = cls.split() if cls else _NO_CLASSES
         if "articled-date" in classes or "article-date" in classes:
             if current.published is None:
                 current.published = parse_date(node.text())
         elif "article-source" in classes or "source-name" in classes:
             if current.outlet is None:
                 current.outlet = known_outlet(node.text())
-        elif node.tag == "p" and current.teaser is None and not _NOT_TEASER.intersection(classes):
+        elif current.teaser is None and node.tag_id == TAG_P and not _NOT_TEASER.intersection(classes):
             text = node_text(node)
             if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):
                 current.teaser = text
@@ -106,9 +110,11 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
         published = card.published or parse_named(card.title)
         if published is None:
             warnings.append(f"no date for {card.title!r}")
-        entries.append(Entry(url=card.url, title=card.title, published=published, teaser=card.teaser,
-                             outlet=card.outlet or outlet))
+        entries.append(new_entry(card.url, card.title, published, card.teaser, card.outlet or outlet))
     return entries, warnings
+
+
+_NO_CLASSES: list[str] = []
 
 
 def _stream(scope: str) -> str:
@@ -123,17 +129,21 @@ _AJAX_STREAM = ", ".join([".article-desc > a[href]", _stream(".article-desc")])
 
 def _more_from_block(parser: LexborHTMLParser) -> tuple[Any, Any, str] | None:
     """The "More From <outlet>" heading, the nearest ancestor holding its cards, and the outlet label."""
-    for h in parser.css(_HEADINGS):
+    for h in select(parser, _HEADINGS):
         raw = h.text()
         if "More" not in raw and "MORE" not in raw:
             continue
         m = _MORE_FROM.match(node_text(h))
         if not m:
             continue
-        own = {a.mem_id for a in h.css("a")}
+        own = {a.mem_id for a in select(h, "a")}
         block = h.parent
         while block is not None and block.tag not in ("body", "html"):
-            if any(a.mem_id not in own for a in block.css(_CARD_LINKS)):
+            if own:
+                holds_cards = any(a.mem_id not in own for a in select(block, _CARD_LINKS))
+            else:
+                holds_cards = select_first(block, _CARD_LINKS) is not None
+            if holds_cards:
                 return h, block, m.group(1)
             block = block.parent
     return None
@@ -147,24 +157,24 @@ class KcnaWatchAdapter:
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a per-source listing, a "More From" block, AJAX blocks or the KCTV archive."""
         parser = parse_html(doc, "KCNA Watch listing")
-        wrapper = parser.css_first("#latest_article_wrapper")
+        wrapper = select_first(parser, "#latest_article_wrapper")
         if wrapper is not None:
-            entries, warnings = _cards(doc, wrapper.css(_CARD_STREAM), _page_outlet(parser))
+            entries, warnings = _cards(doc, select(wrapper, _CARD_STREAM), _page_outlet(parser))
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-listing", warnings=warnings)
-        archive = parser.css_first("div.archive-list")
+        archive = select_first(parser, "div.archive-list")
         if archive is not None:
-            entries, warnings = _cards(doc, archive.css(_CARD_STREAM), "KCTV")
+            entries, warnings = _cards(doc, select(archive, _CARD_STREAM), "KCTV")
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-kctv", warnings=warnings)
         more = _more_from_block(parser)
         if more is not None:
             heading, block, label = more
-            skip = {a.mem_id for a in heading.css("a")}
-            entries, warnings = _cards(doc, block.css(_CARD_STREAM), known_outlet(label) or clean_text(label), skip)
+            skip = {a.mem_id for a in select(heading, "a")}
+            entries, warnings = _cards(doc, select(block, _CARD_STREAM), known_outlet(label) or clean_text(label), skip)
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-more-from", warnings=warnings)
-        stream = parser.css(_AJAX_STREAM)
+        stream = select(parser, _AJAX_STREAM)
         if stream:
             entries, warnings = _cards(doc, stream, _page_outlet(parser))
             if entries:
@@ -174,19 +184,19 @@ class KcnaWatchAdapter:
     def parse_article(self, doc: Document) -> Article:
         """Title, body, date and original outlet of a KCNA Watch article page."""
         parser = parse_html(doc, "KCNA Watch article")
-        content = parser.css_first("div.article-content")
+        content = select_first(parser, "div.article-content")
         meta = _meta_line(parser)
         if content is None and meta is None:
             raise _unrecognised(parser, "article")
         warnings: list[str] = []
         title = ""
-        for h in parser.css("h1.article-title, h1"):
+        for h in select(parser, "h1.article-title, h1"):
             title = node_text(h)
             if title:
                 break
         paras: list[str] = []
         if content is not None:
-            paras = [t for t in (node_text(p) for p in content.css("p")) if t]
+            paras = [t for t in (node_text(p) for p in select(content, "p")) if t]
             if not paras:
                 text = node_text(content)
                 paras = [text] if text else []
@@ -209,10 +219,10 @@ class KcnaWatchAdapter:
 
 def _meta_line(parser: LexborHTMLParser) -> tuple[str, str] | None:
     """(date text, outlet) from the `Date: ... | Source: ... |` line."""
-    node = parser.css_first(".article-meta, .article-info, .meta-info")
+    node = select_first(parser, ".article-meta, .article-info, .meta-info")
     candidates = [node] if node is not None else []
     if not candidates:
-        candidates = [n for n in parser.css("p, div, span, li") if "Source:" in (n.text(deep=False) or "")]
+        candidates = [n for n in select(parser, "p, div, span, li") if "Source:" in (n.text(deep=False) or "")]
     for n in candidates:
         m = _META.search(" ".join(n.text().split()))
         if m:

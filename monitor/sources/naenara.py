@@ -12,7 +12,7 @@ from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import absolute, blocked_reason, parse_html
+from monitor.sources.common import absolute, blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date
 from monitor.sources.text import node_text, strip_end_mark
 
@@ -28,7 +28,7 @@ class NaenaraAdapter:
         entries: list[Entry] = []
         warnings: list[str] = []
         seen: set[str] = set()
-        for a in parser.css(".content .title a[href]"):
+        for a in select(parser, ".content .title a[href]"):
             url = absolute(doc, a.attributes.get("href"))
             title = node_text(a)
             if url is None or not title or url in seen:
@@ -40,11 +40,11 @@ class NaenaraAdapter:
             holder = block.parent if block is not None and block.parent is not None else a.parent
             published = None
             if holder is not None:
-                date_node = holder.css_first(".date, .time, time, .article-date")
+                date_node = select_first(holder, ".date, .time, time, .article-date")
                 published = parse_date(date_node.text()) if date_node is not None else None
             if published is None:
                 warnings.append(f"no date for {title!r}")
-            entries.append(Entry(url=url, title=title, published=published, outlet="Naenara"))
+            entries.append(new_entry(url, title, published, None, "Naenara"))
         if not entries:
             reason = blocked_reason(parser) or "no '.content .title a' links (the only known Naenara markup)"
             raise LayoutNotRecognised(f"Naenara listing: {reason}")
@@ -53,18 +53,18 @@ class NaenaraAdapter:
     def parse_article(self, doc: Document) -> Article:
         """Title and paragraphs under `.content`; unknown markup raises LayoutNotRecognised."""
         parser = parse_html(doc, "Naenara article")
-        content = parser.css_first(".content")
+        content = select_first(parser, ".content")
         if content is None:
             reason = blocked_reason(parser) or "no '.content' element (no Naenara article markup is known)"
             raise LayoutNotRecognised(f"Naenara article: {reason}")
-        head = content.css_first(".title, h1, h2, h3")
+        head = select_first(content, ".title, h1, h2, h3")
         title = node_text(head) if head is not None else ""
-        paras = [t for t in (node_text(p) for p in content.css("p")) if t]
+        paras = [t for t in (node_text(p) for p in select(content, "p")) if t]
         if paras:
             paras[-1] = strip_end_mark(paras[-1])
         if not title and not paras:
             raise LayoutNotRecognised("Naenara article: '.content' holds neither a title nor paragraphs")
-        date_node = content.css_first(".date, .time, time, .article-date")
+        date_node = select_first(content, ".date, .time, time, .article-date")
         published = parse_date(date_node.text()) if date_node is not None else None
         warnings = [] if published is not None else ["no date found (Naenara markup is a guess)"]
         return Article(title=title or None, body="\n".join(p for p in paras if p), published=published,

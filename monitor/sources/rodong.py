@@ -16,6 +16,7 @@ import binascii
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +24,16 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import Resolver, blocked_reason, parse_html, resolver
+from monitor.sources.common import (
+    TAG_A,
+    Resolver,
+    blocked_reason,
+    new_entry,
+    parse_html,
+    resolver,
+    select,
+    select_first,
+)
 from monitor.sources.dates import parse_dotted, parse_named
 from monitor.sources.text import node_text
 
@@ -74,7 +84,7 @@ def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
     reason = blocked_reason(parser)
     if reason:
         return LayoutNotRecognised(f"Rodong Sinmun {what}: {reason}")
-    h1 = parser.css_first("h1")
+    h1 = select_first(parser, "h1")
     if h1 is not None and _UNKNOWN_ADDRESS in h1.text():
         return LayoutNotRecognised(f"Rodong Sinmun {what}: the site answered '{_UNKNOWN_ADDRESS}' (unknown address)")
     return LayoutNotRecognised(
@@ -82,34 +92,62 @@ def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
         "p.ArticleContent, #articleContent)")
 
 
+@lru_cache(maxsize=64)
+def _links(base: str) -> dict[str, str | None]:
+    """Article URLs already worked out from hrefs of the page `base` (unwrapping and resolving, once)."""
+    return {}
+
+
+def _article_url(base: str, href: str | None) -> str | None:
+    if href is None:
+        return None
+    links = _links(base)
+    try:
+        return links[href]
+    except KeyError:
+        pass
+    url = _link(resolver(base), href)
+    if len(links) >= 2048:
+        links.clear()
+    links[href] = url
+    return url
+
+
+@lru_cache(maxsize=4096)
+def _row_date(stamp: str | None, url: str) -> date | None:
+    """The date of a listing row: its date cell, else the date in its URL."""
+    published = parse_dotted(stamp) if stamp else None
+    return published if published is not None else date_from_url(url)
+
+
 def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
     """Entries from links and date cells in document order: a date cell dates the link before it."""
-    resolve = resolver(doc.url)
+    base = doc.url
     rows: list[list[Any]] = []  # [url, title, date text]
     warnings: list[str] = []
+    row: list[Any] | None = None
     for node in stream:
-        if node.tag == "a":
+        if node.tag_id == TAG_A:
             href = node.attributes.get("href")
-            url = _link(resolve, href)
+            url = _article_url(base, href)
             title = node_text(node)
             if url is None or not title:
                 warnings.append(f"row without a usable link or title: {title or href!r}")
                 continue
-            rows.append([url, title, None])
-        elif rows and rows[-1][2] is None:
-            rows[-1][2] = node.text()
+            row = [url, title, None]
+            rows.append(row)
+        elif row is not None and row[2] is None:
+            row[2] = node.text()
     entries: list[Entry] = []
     seen: set[str] = set()
     for url, title, stamp in rows:
         if url in seen:
             continue
         seen.add(url)
-        published = parse_dotted(stamp) if stamp else None
+        published = _row_date(stamp, url)
         if published is None:
-            published = date_from_url(url)
-            if published is None:
-                warnings.append(f"no date for {title!r}")
-        entries.append(Entry(url=url, title=title, published=published))
+            warnings.append(f"no date for {title!r}")
+        entries.append(new_entry(url, title, published))
     return entries, warnings
 
 
@@ -121,28 +159,30 @@ class RodongAdapter:
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a Rodong listing page of any known layout."""
         parser = parse_html(doc, "Rodong Sinmun listing")
-        stream = parser.css(_OLD_STREAM)
+        # A first row is found early on an old page; without one the full query would be wasted.
+        has_rows = select_first(parser, "div.ListNewsLineContainer") is not None
+        stream = select(parser, _OLD_STREAM) if has_rows else []
         if stream:
             entries, warnings = _entries(doc, stream)
             if entries:
                 return Listing(entries=entries, layout="rodong-old", warnings=warnings)
-        stream = parser.css(_NEW_STREAM)
+        stream = select(parser, _NEW_STREAM)
         if stream:
             entries, warnings = _entries(doc, stream)
             if entries:
-                layout = "rodong-2025" if parser.css_first(_NEW_LIST_ROOTS) is not None else "rodong-2022"
+                layout = "rodong-2025" if select_first(parser, _NEW_LIST_ROOTS) is not None else "rodong-2022"
                 return Listing(entries=entries, layout=layout, warnings=warnings)
         raise _unrecognised(parser, "listing")
 
     def parse_article(self, doc: Document) -> Article:
         """Title, body and date of a Rodong article page of any known layout."""
         parser = parse_html(doc, "Rodong Sinmun article")
-        content = parser.css_first("#articleContent, #ContDIV")
+        content = select_first(parser, "#articleContent, #ContDIV")
         if content is not None:
             return _article_2025(doc, parser, content)
-        if parser.css_first(".news_Title") is not None:
+        if select_first(parser, ".news_Title") is not None:
             return _article_2022(doc, parser)
-        if parser.css_first("p.ArticleContent") is not None:
+        if select_first(parser, "p.ArticleContent") is not None:
             return _article_old(doc, parser)
         raise _unrecognised(parser, "article")
 
@@ -166,34 +206,34 @@ def _finish(doc: Document, title: str, paras: list[str], published: date | None,
 def _article_old(doc: Document, parser: LexborHTMLParser) -> Article:
     title = ""
     paras: list[str] = []
-    for p in parser.css("p.ArticleContent"):
+    for p in select(parser, "p.ArticleContent"):
         align = (p.attributes.get("align") or "").lower()
-        if not title and align == "center" and p.css_first("font") is not None:
+        if not title and align == "center" and select_first(p, "font") is not None:
             title = node_text(p)
             continue
         text = node_text(p)
         if not text or (align == "right" and text in _BYLINES):
             continue
         paras.append(text)
-    stamp = parser.css_first("div.ArticleMenuDate")
+    stamp = select_first(parser, "div.ArticleMenuDate")
     published = parse_named(stamp.text()) if stamp is not None else None
     return _finish(doc, title, paras, published, "rodong-old")
 
 
 def _article_2022(doc: Document, parser: LexborHTMLParser) -> Article:
-    head = parser.css_first(".news_Title")
+    head = select_first(parser, ".news_Title")
     title = node_text(head) if head is not None else ""
-    paras = [t for t in (node_text(p) for p in parser.css("p.ArticleContent")) if t]
-    stamp = parser.css_first(".NewsDate")
+    paras = [t for t in (node_text(p) for p in select(parser, "p.ArticleContent")) if t]
+    stamp = select_first(parser, ".NewsDate")
     published = parse_dotted(stamp.text()) if stamp is not None else None
     return _finish(doc, title, paras, published, "rodong-2022")
 
 
 def _article_2025(doc: Document, parser: LexborHTMLParser, content: Any) -> Article:
-    head = content.css_first("p.TitleP, .RevoTitleP, p.TitlePKor")
+    head = select_first(content, "p.TitleP, .RevoTitleP, p.TitlePKor")
     title = node_text(head) if head is not None else ""
-    paras = [t for t in (node_text(p) for p in content.css("p.TextP")) if t]
-    stamp = parser.css_first("#article-date")
+    paras = [t for t in (node_text(p) for p in select(content, "p.TextP")) if t]
+    stamp = select_first(parser, "#article-date")
     published = parse_named(stamp.text()) if stamp is not None else None
     return _finish(doc, title, paras, published, "rodong-2025")
 

@@ -84,6 +84,12 @@ def _join_names(pieces: str) -> str:
     return out
 
 
+# Cleaned texts by raw text, for the case where the raw text alone decides the result: a listing is
+# re-read at every poll and its titles barely change. Cleared when full.
+_CLEANED: dict[str, str] = {}
+_CLEANED_MAX = 8192
+
+
 def node_text(node: Any, skip: Callable[[Any], bool] | None = None) -> str:
     """The cleaned text of a selectolax node; names in <nobr>/span.fSpecCs never glue to their neighbours.
 
@@ -91,11 +97,19 @@ def node_text(node: Any, skip: Callable[[Any], bool] | None = None) -> str:
     """
     if skip is None:
         raw = node.text(separator=_SEP)
+        cleaned = _CLEANED.get(raw)
+        if cleaned is not None:
+            return cleaned
         if _SEP not in raw:
-            return clean_text(raw)
-        # Fast path: no two words touch across a tag boundary, so plain text is right.
-        if not _touching(raw):
-            return clean_text(raw.replace(_SEP, ""))
+            cleaned = clean_text(raw)
+        elif not _touching(raw):
+            # No two words touch across a tag boundary, so plain text is right.
+            cleaned = clean_text(raw.replace(_SEP, ""))
+        if cleaned is not None:
+            if len(_CLEANED) >= _CLEANED_MAX:
+                _CLEANED.clear()
+            _CLEANED[raw] = cleaned
+            return cleaned
     out: list[str] = []
     _walk(node, out, skip)
     return clean_text(_join_names("".join(out)))
