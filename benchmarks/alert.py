@@ -18,7 +18,8 @@ from benchmarks.timing import median
 LISTING = "/en/article/list/a666dda1282180e0ee1b4427b0574ae7"
 # Visitors the packaged gazetteer knows, so that each change makes a distinct meeting event.
 VISITORS = (("Prime Minister", "Laos"), ("Foreign Minister", "Vietnam"), ("Foreign Minister", "Mongolia"),
-            ("Prime Minister", "Belarus"), ("Foreign Minister", "Iran"), ("Defence Minister", "Russia"))
+            ("Prime Minister", "Belarus"), ("Foreign Minister", "Iran"), ("Defence Minister", "Russia"),
+            ("Foreign Minister", "China"), ("Prime Minister", "Cambodia"), ("Prime Minister", "Vietnam"))
 
 
 def meeting(i: int) -> pages.Story:
@@ -32,7 +33,9 @@ def meeting(i: int) -> pages.Story:
 
 
 def measure(changes: int, interval: float, directory: Path, seed: int = 5) -> list[float]:
-    """Seconds from each listing change to its webhook; changes come at random phases of the poll."""
+    """Seconds from each listing change to its webhook; the changes come at evenly spread phases of the poll."""
+    if changes > len(VISITORS):
+        raise ValueError(f"at most {len(VISITORS)} changes: a visitor met twice would be the same event")
     rng = random.Random(seed)
     site = Site("127.0.0.1")
     hook = WebhookReceiver()
@@ -51,8 +54,11 @@ def measure(changes: int, interval: float, directory: Path, seed: int = 5) -> li
             if not daemon.alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"daemon did not poll: {daemon.tail()}")
             time.sleep(0.05)
+        # Phases spread evenly over the poll interval (in random order), so median and worst are representative.
+        phases = [(i + 0.5) / changes for i in range(changes)]
+        rng.shuffle(phases)
         for i in range(changes):
-            time.sleep(interval + rng.random() * interval)
+            time.sleep(interval + phases[i] * interval)
             story = meeting(i)
             site.put(f"/en/article/detail/{story.hexid}", pages.kcna_article(story))
             shown.insert(0, story)
@@ -68,7 +74,7 @@ def measure(changes: int, interval: float, directory: Path, seed: int = 5) -> li
 
 def run(quick: bool = False) -> Section:
     """Median and worst latency from listing change to webhook received."""
-    changes, interval = (2, 1.0) if quick else (6, 1.0)
+    changes, interval = (2, 1.0) if quick else (8, 1.0)
     with tempfile.TemporaryDirectory(prefix="bench-alert-") as tmp:
         lat = measure(changes, interval, Path(tmp))
     section = Section("Alert latency", ["changes", "median", "worst", "each"])
@@ -76,7 +82,8 @@ def run(quick: bool = False) -> Section:
     section.figures.update(alert_median_s=median(lat), alert_worst_s=max(lat))
     section.notes += [
         f"Daemon subprocess polling one KCNA listing every {interval:g} s (jitter 0, article pages fetched); each "
-        "change adds an invented high-level meeting (a distinct visitor) at a random phase of the poll; the latency "
+        "change adds an invented high-level meeting (a distinct visitor), the changes at evenly spread phases of the "
+        "poll interval; the latency "
         "runs from the moment the new listing is served to the moment a local receiver gets the webhook.",
         f"Expected: up to one poll interval of waiting ({interval:g} s) plus fetch, parse, store and send.",
     ]
