@@ -160,3 +160,32 @@ def test_a_crash_before_commit_loses_nothing(tmp_path: Path, site: LocalSite, ct
     assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 0
     monkeypatch.setattr(pipeline, "_record", real)
     assert run_source(ctx, src).new_items == 2
+
+
+def test_vanished_article_is_marked_removed(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """An article gone from its listing while its same-day neighbours remain is marked removed, and alerted."""
+    older = Story("Seed Potato Stock Secured for Spring", ("Stock secured.",), date(2026, 11, 19))
+    publish(site, LATEST, [PEARS, BRIDGE, older])
+    extra = HOOK + "[archive]\nalert_on_removal = true\n"
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}, extra, articles=False))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    run_source(ctx, src)
+    publish(site, LATEST, [BRIDGE, older])
+    run_source(ctx, src)
+    removed = ctx.store.query("SELECT title FROM items WHERE removed_at IS NOT NULL")
+    assert removed == [{"title": PEARS.title}]
+    assert ctx.store.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'item.removed'") == 1
+    publish(site, LATEST, [PEARS, BRIDGE, older])  # relisted: no longer removed
+    run_source(ctx, src)
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items WHERE removed_at IS NOT NULL") == 0
+
+
+def test_article_answering_404_on_recheck_is_removed(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """A listed article whose page starts to answer 404 on a recheck is marked removed."""
+    publish(site, LATEST, [PEARS, BRIDGE])
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}, "[archive]\nrecheck_interval = 0\n"))  # type: ignore[operator]
+    src = ctx.settings.sources[0]
+    run_source(ctx, src)
+    del site.routes[f"/en/article/detail/{PEARS.hexid()}"]
+    run_source(ctx, src)
+    assert ctx.store.query("SELECT title FROM items WHERE removed_at IS NOT NULL") == [{"title": PEARS.title}]
