@@ -12,8 +12,8 @@ from typing import Literal
 from monitor.classify import rules
 from monitor.classify.extract import Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
-from monitor.classify.rules import Words
-from monitor.classify.text import fold
+from monitor.classify.quick import QuickWords, View
+from monitor.classify.text import fold, squash
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
 RULES_VERSION = "2026.10.1"
@@ -43,6 +43,21 @@ class Classification:
                 "countries": list(self.countries), "confidence": self.confidence, "reasons": list(self.reasons)}
 
 
+def _result(category: Category, high_level: bool, participants: list[str], countries: list[str],
+            participant_countries: dict[str, str], confidence: float, reasons: list[str]) -> Classification:
+    """The same as Classification(...), without the frozen dataclass's one object.__setattr__ per field."""
+    result: Classification = object.__new__(Classification)
+    d = result.__dict__
+    d["category"] = category
+    d["high_level"] = high_level
+    d["participants"] = participants
+    d["countries"] = countries
+    d["participant_countries"] = participant_countries
+    d["confidence"] = confidence
+    d["reasons"] = reasons
+    return result
+
+
 def lead_of(text: str | None) -> str:
     """The first real paragraph of a text (scraper stamps and short lines skipped), at most ~700 characters."""
     if not text:
@@ -50,12 +65,12 @@ def lead_of(text: str | None) -> str:
     text = fold(text[:4000])
     paras = _PARAGRAPHS.split(text) if "\n" in text else [text]
     for para in paras:
-        para = " ".join(para.split())
+        para = squash(para)
         if para[:1] == "[" or para[:4].lower() == "date":
             para = _STAMP.sub("", para)
         if len(para) >= 40:
             return para[:_LEAD_LIMIT]
-    return " ".join(text.split())[:_LEAD_LIMIT]
+    return squash(text)[:_LEAD_LIMIT]
 
 
 _PRESENT = (" present there", " also present", " were present", " accompanied by", " attended by", " present at ",
@@ -102,20 +117,19 @@ class Classifier:
 
     def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
         """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
-        gaz = self.gazetteer
-        title_f = " ".join(fold(title or "").split())
-        tw = Words(title_f)
+        title_f = squash(fold(title or ""))
+        tw = View(title_f)
         lead = lead_of(text)
+        lw = View(lead)
         quick = self._quick
-        if rules.no_title_cue(tw):
-            # nothing foreign in the title: unless the lead names a foreign state or official, it is domestic
-            lead_lows = _LOW_WORD.findall(lead.lower())
-            if quick.official_words.isdisjoint(lead_lows) and quick.official_words.isdisjoint(tw.list) \
-                    and _OVERSEAS_LEAD.isdisjoint(lead_lows) and not quick.countries(title_f, tw.list) \
-                    and not quick.countries(lead, lead_lows):
-                return Classification("domestic", False, [], [], {}, 0.9, ["no foreign-relations cue"])
+        if rules.no_title_cue(tw) and quick.official_words.isdisjoint(lw.set) \
+                and quick.official_words.isdisjoint(tw.set) and _OVERSEAS_LEAD.isdisjoint(lw.set) \
+                and not quick.countries(tw) and not quick.countries(lw):
+            # nothing foreign in the title, and the lead names no foreign state or official: domestic
+            return _result("domestic", False, [], [], {}, 0.9, ["no foreign-relations cue"])
         cut = principal_end(lead)
-        return _decide(_Item(gaz, published, title_f, tw, lead, lead[:cut], quick))
+        sw = lw.head(cut)
+        return _decide(_Item(self.gazetteer, published, tw, lw, sw, quick))
 
     @property
     def _quick(self) -> QuickWords:
@@ -125,103 +139,6 @@ class Classifier:
         return cached
 
 
-_FILLER = frozenset({"of", "the", "s", "and"})
-# Words common in this press that make poor keys: a country name is keyed on a rarer word when it has one.
-_COMMON = frozenset([
-    "republic", "democratic", "people", "socialist", "state", "states", "united", "kingdom", "islamic",
-    "federation", "party", "communist", "national", "korea", "korean", "workers", "south", "north", "central",
-    "committee", "assembly", "council", "congress", "great",
-])
-
-
-class QuickWords:
-    """Foreign states (and whether a foreign official may be named) found by word lookups, without a full scan.
-
-    Each country name is keyed on its longest word and checked word by word where that word occurs; a match
-    inside a longer one ("Republic of Korea" inside "Democratic People's Republic of Korea") does not count.
-    """
-
-    def __init__(self, gaz: Gazetteer) -> None:
-        Entry = tuple[tuple[str, ...], int, str, bool, list[tuple[tuple[str, ...], int]]]
-        self.entries: dict[str, list[Entry]] = {}
-        self.generic: list[tuple[str, list[str], str]] = []
-        home = [tuple(w.lower() for w in _WORD.findall(fold(p)) if w.lower() != "the")
-                for c in gaz.countries if c.name == DPRK for p in (c.name, *c.aliases, *c.demonyms)]
-        for c in gaz.countries:
-            if c.name == DPRK:
-                continue
-            for phrase in (c.name, *c.aliases, *c.demonyms):
-                ws = [w for w in _WORD.findall(fold(phrase)) if w.lower() != "the"]
-                if not ws:
-                    continue
-                low = tuple(w.lower() for w in ws)
-                # DPRK names that contain this one ("Republic of Korea" in "Democratic People's Republic of Korea")
-                inside = [(h, off) for h in home for off in range(len(h) - len(low) + 1)
-                          if len(h) > len(low) and h[off:off + len(low)] == low]
-                if all(w in _COMMON or w in _FILLER for w in low):
-                    # made of common words only ("South Korea"): looked up as a phrase
-                    self.generic.append((" ".join(low), [" ".join(h) for h, _ in inside], c.name))
-                    continue
-                key = max(range(len(low)), key=lambda i: (low[i] not in _FILLER, low[i] not in _COMMON,
-                                                          len(low[i])))
-                acronym = (len(ws) == 1 and ws[0].isupper()) or (
-                    phrase.replace(".", "").isupper() and len(phrase) <= 6)
-                self.entries.setdefault(low[key], []).append((low, key, c.name, acronym, inside))
-        self.keys = frozenset(self.entries)
-        home_words = {w for h in home for w in h}
-        self.official_words = frozenset(
-            w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
-            for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
-
-    def countries(self, text: str, lows: list[str] | None = None) -> list[str]:
-        """Foreign states named in `text` (folded), in order, once each; "anti-Japanese" names none.
-
-        `lows`: the lower-case words of the text when the caller has them already.
-        """
-        out: list[str] = []
-        if lows is None:
-            lows = _LOW_WORD.findall(text.lower())
-        if self.generic:
-            low_text = " ".join(lows)
-            for phrase, supers, country in self.generic:
-                n = low_text.count(phrase)
-                if n and n > sum(low_text.count(h) for h in supers) and country not in out:
-                    out.append(country)
-        if self.keys.isdisjoint(lows):
-            return out
-        lows = [w for w in lows if w != "the"]
-        hits = self.keys.intersection(lows)
-        words = [w for w in _WORD.findall(text) if w != "the" and w != "The"]
-        found: list[tuple[int, str]] = []
-        for i, w in enumerate(lows):
-            if w not in hits:
-                continue
-            for low, key, country, acronym, inside in self.entries[w]:
-                st = i - key
-                if st < 0 or lows[st:st + len(low)] != list(low):
-                    continue
-                if acronym and not words[i][:2].isupper() and not words[i].isupper():
-                    continue
-                if not acronym and not words[st][:1].isupper():
-                    continue
-                if st > 0 and lows[st - 1] == "anti":
-                    continue
-                if any(st >= off and tuple(lows[st - off:st - off + len(h)]) == h for h, off in inside):
-                    continue
-                found.append((st, country))
-        found.sort()
-        for _, country in found:
-            if country not in out:
-                out.append(country)
-        return out
-
-    def officials(self, text: str) -> bool:
-        """Whether `text` may name a foreign official of the gazetteer."""
-        return not self.official_words.isdisjoint(w.lower() for w in _WORD.findall(text))
-
-
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_LOW_WORD = re.compile(r"[a-z0-9]+")
 _OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
@@ -230,18 +147,14 @@ _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambass
 class _Item:
     """One item being classified, with its parts computed once, lazily."""
 
-    def __init__(self, gaz: Gazetteer, when: date | None, title: str, tw: Words, lead: str, sentence: str,
-                 quick: QuickWords) -> None:
+    def __init__(self, gaz: Gazetteer, when: date | None, tw: View, lw: View, sw: View, quick: QuickWords) -> None:
         self.gaz, self.when, self.quick = gaz, when, quick
-        self.title, self.lead, self.sentence = title, lead, sentence
-        self.tw = tw
-        self.sw = Words(sentence)
-        self.title_countries = quick.countries(title, tw.list)
-        self.title_officials = not quick.official_words.isdisjoint(tw.list)
+        self.title, self.lead, self.sentence = tw.raw, lw.raw, sw.raw
+        self.tw, self.lw, self.sw = tw, lw, sw
+        self.title_countries = quick.countries(tw)
+        self.title_officials = quick.may_name_official(tw)
         self._tf: Found | None = None
         self._lf: Found | None = None
-        self._sentence_countries: list[str] | None = None
-        self._lead_foreign: list[str] | None = None
 
     @property
     def tf(self) -> Found:
@@ -258,23 +171,26 @@ class _Item:
         return self._lf
 
     @property
+    def title_foreign_people(self) -> list[Person]:
+        """Foreign officials of the gazetteer named in the title."""
+        if not self.title_officials:
+            return []
+        return [p for p in self.tf.people if p.country and p.country != DPRK]
+
+    @property
     def sentence_countries(self) -> list[str]:
         """Foreign states named in the principal sentence."""
-        if self._sentence_countries is None:
-            self._sentence_countries = self.quick.countries(self.sentence, self.sw.list)
-        return self._sentence_countries
+        return self.quick.countries(self.sw)
 
     def sentence_may_be_foreign(self) -> bool:
         """Cheap test: the principal sentence names something foreign (a state, a foreign official, an envoy)."""
-        return bool(self.sentence_countries or not self.quick.official_words.isdisjoint(self.sw.list)
+        return bool(self.sentence_countries or self.quick.may_name_official(self.sw)
                     or self.sw.set & _FOREIGN_SIDE_WORDS)
 
     @property
     def lead_foreign(self) -> list[str]:
         """Foreign states named anywhere in the lead."""
-        if self._lead_foreign is None:
-            self._lead_foreign = self.quick.countries(self.lead)
-        return self._lead_foreign
+        return self.quick.countries(self.lw)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -310,7 +226,6 @@ def _decide(it: _Item) -> Classification:
     reasons: list[str] = []
     tw, sw = it.tw, it.sw
     title_foreign = it.title_countries
-    title_foreign_people = [p for p in it.tf.people if p.country and p.country != DPRK] if it.title_officials else []
     kju = " kim jong un " in tw.text or " kim jong un" in sw.text
 
     # ---- meeting?
@@ -319,7 +234,7 @@ def _decide(it: _Item) -> Classification:
     strong = bool(cue)
     if cue:
         cue_text = f"meeting words in title: {cue!r}"
-    elif kju and title_foreign_people and rules.with_leader(tw):
+    elif kju and rules.with_leader(tw) and it.title_foreign_people:
         cue_text = "Kim Jong Un together with a foreign leader"
         strong = True
     elif kju and title_foreign and rules.embassy_visit(tw):
@@ -330,7 +245,7 @@ def _decide(it: _Item) -> Classification:
     else:
         cue_text = ""
     overseas = rules.overseas_koreans(it.title + " . " + it.sentence, tw, sw)
-    if cue_text and (title_foreign or title_foreign_people or it.sentence_may_be_foreign()):
+    if cue_text and (title_foreign or it.title_foreign_people or it.sentence_may_be_foreign()):
         lf = it.lf
         people = _dedupe(it.tf.people + lf.people)
         foreign_people = [p for p in people if p.country and p.country != DPRK]
@@ -360,7 +275,7 @@ def _decide(it: _Item) -> Classification:
         cues.append(f"foreign-relations genre: {hit!r}")
     if hit := rules.delegation_travel(tw):
         cues.append(f"travel: {hit!r}")
-    if (hit := rules.message(tw)) and (title_foreign or title_foreign_people
+    if (hit := rules.message(tw)) and (title_foreign or it.title_foreign_people
                                        or (title_foreign and _foreign_titles(it.tf))
                                        or rules.abroad(tw) or principal_foreign):
         cues.append(f"message to or from abroad: {hit!r}")
@@ -375,14 +290,14 @@ def _decide(it: _Item) -> Classification:
     if cues and not (sport and not overseas and not rules.diplomatic_genre(tw)):
         reasons.extend(cues)
         weak = all(c.startswith(("foreign states in lead", "abroad")) for c in cues)
-        return Classification("diplomatic", False, [], countries or it.lead_foreign[:3], {},
+        return _result("diplomatic", False, [], countries or it.lead_foreign[:3], {},
                               0.65 if weak else 0.9, reasons)
     if sport:
         reasons.append(f"sport: {sport!r}")
     if home:
         reasons.append(f"event at home: {home!r}")
     reasons.append("no foreign-relations cue")
-    return Classification("domestic", False, [], [], {}, 0.7 if cue_text else 0.9, reasons)
+    return _result("domestic", False, [], [], {}, 0.7 if cue_text else 0.9, reasons)
 
 
 def _ordered(items: list[str]) -> list[str]:
@@ -406,7 +321,7 @@ def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principa
             country = found.title_country.get(k, "")
             info = gaz.titles[t.key]
             if rank in HIGH_RANKS and (country or not info.needs_state):
-                phrase = found.text[found.tokens.starts[t.first]:found.tokens.ends[t.last - 1]]
+                phrase = found.tokens.between(t.first, t.last)
                 high_titles.append(phrase + (f" ({country})" if country else ""))
             if k not in owned and info.office and country and rank in HIGH_RANKS:
                 holder = gaz.holder(country, info.office, when)
@@ -430,4 +345,4 @@ def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principa
     countries = _ordered([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
     reasons.append("participants: " + (", ".join(participants) or "none named"))
     conf = 0.95 if strong and participants else 0.8 if strong else 0.7
-    return Classification("meeting", high, participants, countries, pc, conf, reasons)
+    return _result("meeting", high, participants, countries, pc, conf, reasons)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, rank_order
 from monitor.classify.names import canonical_form
-from monitor.classify.text import Match, Tokens, fold, gap, tokenize
+from monitor.classify.text import Match, Tokens, fold, tokenize
 
 # Capitalised words that are never part of a personal name in this press.
 _STOP = frozenset([
@@ -85,26 +86,49 @@ class Found:
         return out
 
 
-def _is_boundary_gap(text: str, tokens: Tokens, i: int, *, comma: bool = False) -> bool:
-    g = gap(text, tokens, i)
+def _is_boundary_gap(tokens: Tokens, i: int, *, comma: bool = False) -> bool:
+    g = tokens.gaps[i]
+    if g == " ":
+        return False
     if (_CLAUSE_GAP if comma else _BOUNDARY_GAP).search(g):
         # "C.C., WPK" and "U.S." are abbreviations, not the end of a clause
         return not (i > 0 and len(tokens.lows[i - 1]) == 1 and tokens.caps[i - 1] and _ABBREVIATION_GAP.match(g))
     return False
 
 
-def _name_runs(text: str, tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
+class _Bounds:
+    """Where clauses end in a text: the words preceded by a full stop, a bracket... (`stops`), or also a comma."""
+
+    __slots__ = ("clauses", "stops")
+
+    def __init__(self, tokens: Tokens) -> None:
+        odd = [i for i, g in enumerate(tokens.gaps) if g != " "]
+        self.stops = frozenset(i for i in odd if _is_boundary_gap(tokens, i))
+        self.clauses = frozenset(i for i in odd if _is_boundary_gap(tokens, i, comma=True))
+
+
+def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
-    i, n = 0, len(tokens)
-    while i < n:
+    caps, lows, gaps = tokens.caps, tokens.lows, tokens.gaps
+    n = len(tokens)
+    free = 0  # runs do not overlap: the next one starts here or later
+    for i in compress(range(n), caps):  # a run starts with a capital
+        if i < free:
+            continue
         j = i
-        while j < n and j not in taken and (tokens.caps[j] or (j > i and gap(text, tokens, j) == "-")) \
-                and tokens.lows[j] not in _STOP and tokens.lows[j].isalpha() \
-                and (j == i or gap(text, tokens, j) in (" ", "-")):
+        while j < n and j not in taken:
+            if j > i:
+                g = gaps[j]
+                if (g != " " and g != "-") or not (caps[j] or g == "-"):
+                    break
+            elif not caps[j]:
+                break
+            if lows[j] in _STOP or not lows[j].isalpha():
+                break
             j += 1
         if j - i >= 2:
             runs.append((i, min(j, i + 5)))
-        i = max(j, i + 1)
+        free = max(j, i + 1)
     return runs
 
 
@@ -129,17 +153,18 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
             continue
         people.append(Person(official, m.first, m.last, True))
     if unknown:
-        for a, b in _name_runs(text, tokens, taken):
-            people.append(Person(canonical_form(text[tokens.starts[a]:tokens.ends[b - 1]]), a, b, False))
+        for a, b in _name_runs(tokens, taken):
+            people.append(Person(canonical_form(tokens.between(a, b)), a, b, False))
     people.sort(key=lambda p: p.first)
     starts = [p.first for p in people]
 
     n_tok = len(tokens)
-    title_country, title_rank = _resolve_titles(text, tokens, titles, countries, country_at, gaz)
+    bounds = _Bounds(tokens)
+    title_country, title_rank = _resolve_titles(tokens, bounds, titles, country_at, gaz)
     kept: list[Person] = []
     for p in people:
         nxt = next((s for s in starts if s > p.first), n_tok)
-        p.titles = _attached(text, tokens, p, nxt, titles, title_start)
+        p.titles = _attached(tokens, bounds, p, nxt, title_start)
         if not p.known and not p.titles:
             continue
         if p.titles:
@@ -153,12 +178,14 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     return Found(text, tokens, kept, titles, countries, title_country, title_rank)
 
 
-def _resolve_titles(text: str, tokens: Tokens, titles: list[Match], countries: list[Match],
-                    country_at: dict[int, Match], gaz: Gazetteer) -> tuple[dict[int, str], dict[int, str]]:
+def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], country_at: dict[int, Match],
+                    gaz: Gazetteer) -> tuple[dict[int, str], dict[int, str]]:
     """The country each title belongs to ("Russian Foreign Minister", "premier of ... China") and its rank."""
     title_country: dict[int, str] = {}
     title_rank: dict[int, str] = {}
     n = len(tokens)
+    lows = tokens.lows
+    clauses = bounds.clauses
     title_firsts = {x.first for x in titles}
     for k, t in enumerate(titles):
         info = gaz.titles[t.key]
@@ -166,7 +193,7 @@ def _resolve_titles(text: str, tokens: Tokens, titles: list[Match], countries: l
         statelike = False
         # a state word right before the title: "Russian President", "Lao National Assembly President"
         for j in range(t.first - 1, max(t.first - 3, -1), -1):
-            if _is_boundary_gap(text, tokens, j + 1, comma=True):
+            if j + 1 in clauses:
                 break
             if j in country_at:
                 country = gaz.countries[country_at[j].key].name
@@ -176,7 +203,7 @@ def _resolve_titles(text: str, tokens: Tokens, titles: list[Match], countries: l
         if not country:
             j = t.last
             while j < min(n, t.last + 12):
-                if _is_boundary_gap(text, tokens, j, comma=True) or tokens.lows[j] in _VERBS:
+                if j in clauses or lows[j] in _VERBS:
                     break
                 if j > t.last and j in title_firsts:
                     break
@@ -184,7 +211,7 @@ def _resolve_titles(text: str, tokens: Tokens, titles: list[Match], countries: l
                     country = gaz.countries[country_at[j].key].name
                     statelike = True
                     break
-                if tokens.lows[j] in _STATE_WORDS and j > t.last:
+                if lows[j] in _STATE_WORDS and j > t.last:
                     statelike = True
                 j += 1
         title_country[k] = country
@@ -192,25 +219,28 @@ def _resolve_titles(text: str, tokens: Tokens, titles: list[Match], countries: l
     return title_country, title_rank
 
 
-def _attached(text: str, tokens: Tokens, p: Person, nxt: int, titles: list[Match],
-              title_start: dict[int, int]) -> list[int]:
+def _attached(tokens: Tokens, bounds: _Bounds, p: Person, nxt: int, title_start: dict[int, int]) -> list[int]:
     """Title matches that describe person p: "X, minister of ..." after, or "Foreign Minister X" before."""
     out: list[int] = []
     n = len(tokens)
+    lows = tokens.lows
     # after: "Name, title of ... and title of ..." up to a verb, the next person or the end of the clause
-    if p.last < n and gap(text, tokens, p.last).strip() == ",":
+    if p.last < n and tokens.gaps[p.last].strip() == ",":
+        stops = bounds.stops
         j = p.last
-        while j < min(n, nxt):
-            if j > p.last and (_is_boundary_gap(text, tokens, j) or tokens.lows[j] in _VERBS):
+        end = min(n, nxt)
+        while j < end:
+            if j > p.last and (j in stops or lows[j] in _VERBS):
                 break
             if j in title_start:
                 out.append(title_start[j])
             j += 1
     # before: "Russian Foreign Minister Name", "Vice-Minister of Defence Name"
+    clauses = bounds.clauses
     j = p.first - 1
     steps = 0
     while j >= 0 and steps < 10:
-        if _is_boundary_gap(text, tokens, j + 1, comma=True) or tokens.lows[j] in _VERBS:
+        if j + 1 in clauses or lows[j] in _VERBS:
             break
         if j in title_start:
             out.append(title_start[j])

@@ -187,8 +187,12 @@ class Gazetteer:
         for key, t in enumerate(self.titles):
             short = len(t.phrase) <= 3 and t.phrase.isalpha()
             self.lexicon.add("title", t.phrase, key, case="upper" if short else "any")
+        self._holders: dict[tuple[str, str], list[Official]] = {}  # (country, office) -> officials, in file order
         for o in self.officials:
             self.by_name.setdefault(o.name, []).append(o)
+            if not o.historical:
+                for office in dict.fromkeys(o.offices):
+                    self._holders.setdefault((o.country, office), []).append(o)
         for key, (name, posts) in enumerate(self.by_name.items()):
             for phrase in {name, *(a for p in posts for a in p.aliases)}:
                 self.lexicon.add("name", phrase, key, case="cap")
@@ -210,7 +214,7 @@ class Gazetteer:
 
     def holder(self, country: str, office: str, when: date | None) -> str | None:
         """The official holding `office` of `country` on `when` (the latest holder when the date is unknown)."""
-        cands = [o for o in self.officials if o.country == country and office in o.offices and not o.historical]
+        cands = self._holders.get((country, office), [])
         if when is not None:
             cands = [o for o in cands if o.holds_at(when)]
         else:

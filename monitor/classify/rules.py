@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"[a-z0-9]+")
+# bytes.translate table: ASCII letters and digits kept, every other byte a space (then str.split gives the words)
+ALNUM = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+
+
+def lower_words(low: str) -> list[str]:
+    """The runs of [a-z0-9] of a lower-cased text (a fast path for ASCII text, the common case)."""
+    if low.isascii():
+        return low.encode("ascii").translate(ALNUM).decode("ascii").split()
+    return _WORD.findall(low)
 
 
 class Words:
@@ -17,18 +26,22 @@ class Words:
     __slots__ = ("list", "set", "text")
 
     def __init__(self, text: str) -> None:
-        self.text = " " + text.lower() + " "
-        self.list = _WORD.findall(self.text)
+        low = text.lower()
+        self.text = " " + low + " "
+        self.list = lower_words(low)
         self.set = frozenset(self.list)
 
     def any(self, words: frozenset[str]) -> str | None:
         """One of `words` found in the text, or None."""
-        hit = self.set & words
-        return min(hit) if hit else None
+        if self.set.isdisjoint(words):
+            return None
+        return min(self.set & words)
 
-    def phrase(self, phrases: tuple[str, ...]) -> str | None:
-        """The first of `phrases` (lower case, spaces around words) found in the text, or None."""
-        for p in phrases:
+    def phrase(self, phrases: Phrases) -> str | None:
+        """The first of `phrases` found in the text, or None."""
+        if phrases.gate is not None and self.set.isdisjoint(phrases.gate):
+            return None
+        for p in phrases.items:
             if p in self.text:
                 return p.strip()
         return None
@@ -46,6 +59,25 @@ def _ws(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+_FIRST_WORD = re.compile(r" ([a-z0-9]+)[^a-z0-9]")
+
+
+class Phrases:
+    """Phrases looked for in a `Words` text (lower case, a space before the first word), and a word gate.
+
+    A phrase " w ..." found in the text means its first word w is one of the text's words (a space before it
+    and a non-word character after it); `gate` holds these words, so one set test rules out every phrase.
+    It is None when some phrase has no such word (then every phrase is tried).
+    """
+
+    __slots__ = ("gate", "items")
+
+    def __init__(self, *items: str) -> None:
+        self.items = items
+        firsts = [_FIRST_WORD.match(p) for p in items]
+        self.gate = frozenset(m.group(1) for m in firsts if m) if all(firsts) else None
+
+
 # -- meetings -------------------------------------------------------------------------------------------------
 _RECEIVE = _ws("receive receives received")
 _THINGS = _ws("""greeting greetings message messages letter letters floral flower basket baskets congratulations
@@ -54,10 +86,10 @@ condolences condolatory credentials thanks answer answers report new birthday su
 _MET = _ws("met meets")
 _TALK_CONTEXT = _ws("had has have hold holds held between took")
 _MEAL = _ws("banquet banquets luncheon dinner reception")
-_MEAL_FOR = (" in honour of ", " in honor of ", " in welcome of ", " for comrade ", " for visiting ",
+_MEAL_FOR = Phrases(" in honour of ", " in honor of ", " in welcome of ", " for comrade ", " for visiting ",
              " for the visiting ")
 _GUEST = _ws("delegation delegations comrade president premier visiting guests")
-_CALLS = (" courtesy call", " courtesy visit", " farewell call", " farewell visit", " strategic dialogue ",
+_CALLS = Phrases(" courtesy call", " courtesy visit", " farewell call", " farewell visit", " strategic dialogue ",
           " dialogue between ")
 
 
@@ -106,8 +138,8 @@ _NOT_MEETING = _ws("""arrives arrived arrival leaves left departs returns return
 wreath wreaths lays laid places basket baskets tours statement commentary commentator greetings greeting message
 messages letter letters congratulations congratulatory condolences sympathy reply cards forum seminar exhibition
 games camping""")
-_NOT_MEETING_PHRASES = (" back home", " sees off", " see off", " pays tribute", " various places",
-                        " different places", " several places", " here ")
+_NOT_MEETING_PHRASES = Phrases(" back home", " sees off", " see off", " pays tribute", " various places",
+                               " different places", " several places")
 
 
 def not_meeting_genre(title: Words) -> str | None:
@@ -116,14 +148,14 @@ def not_meeting_genre(title: Words) -> str | None:
         return hit
     if title.text.endswith(" here "):
         return "here"
-    return title.phrase(_NOT_MEETING_PHRASES[:-1])
+    return title.phrase(_NOT_MEETING_PHRASES)
 
 
 # -- foreign relations ----------------------------------------------------------------------------------------
 _DIPLOMATIC = _ws("""commentary commentator statement spokesman spokesperson spokeswoman embassy embassies ambassador
 ambassadors consul consulate credentials abroad foreign envoy puppet impeachment candlelight treaty fm fms
 progressives""")
-_DIPLOMATIC_PHRASES = (" comments on ", " kim yo jong", " white paper", " gives answers", " answer to question",
+_DIPLOMATIC_PHRASES = Phrases(" comments on ", " kim yo jong", " white paper", " gives answers", " answer to question",
                        " charge d'affaires", " diplomatic corps", " dprk mission", " international forum",
                        " international seminar", " int'l security", " security analyst", " foreign ministry")
 
@@ -134,18 +166,22 @@ def diplomatic_genre(title: Words) -> str | None:
 
 
 _TRAVEL = _ws("leaves left arrives arrived returns returned back here tours visits visit pays departs")
+_DELEGATION = _ws("delegation delegations")
+_MINISTER = _ws("minister fm")
+_MINISTER_TRAVEL = _ws("back returns leaves arrives")
+_GROUP = _ws("group team")
+_GROUP_TRAVEL = Phrases(" arrives here", " leaves here", " arrives in pyongyang", " leaves pyongyang")
 
 
 def delegation_travel(title: Words) -> str | None:
     """A delegation (or minister) leaving, arriving, touring or returning."""
-    if (title.set & _ws("delegation delegations")) and title.set & _TRAVEL:
-        return "delegation " + str(min(title.set & _TRAVEL))
+    if not title.set.isdisjoint(_DELEGATION) and not title.set.isdisjoint(_TRAVEL):
+        return "delegation " + min(title.set & _TRAVEL)
     if " leaves for " in title.text or " left for " in title.text:
         return "leaves for"
-    if title.set & _ws("minister fm") and title.set & _ws("back returns leaves arrives"):
+    if not title.set.isdisjoint(_MINISTER) and not title.set.isdisjoint(_MINISTER_TRAVEL):
         return "minister travels"
-    if title.set & _ws("group team") and title.phrase((" arrives here", " leaves here", " arrives in pyongyang",
-                                                        " leaves pyongyang")):
+    if not title.set.isdisjoint(_GROUP) and title.phrase(_GROUP_TRAVEL):
         return "group travels"
     return None
 
@@ -165,14 +201,30 @@ _OVERSEAS = re.compile(r"\bkoreans?\s+(?:[\w']+\s+){0,3}?(?:in|living\s+in|resid
 _OVERSEAS_WORDS = _ws("korean koreans chongryon chongsanghoe compatriots overseas")
 
 
+# the words every match of _OVERSEAS starts with
+_OVERSEAS_STARTS = ("korean", "chongryon", "chongsanghoe", "general", "compatriots", "overseas")
+
+
 def overseas_koreans(text: str, *views: Words) -> bool:
     """Koreans living abroad (Chongryon and the like): not a foreign side."""
-    return any(w.set & _OVERSEAS_WORDS for w in views) and bool(_OVERSEAS.search(text))
+    if all(w.set.isdisjoint(_OVERSEAS_WORDS) for w in views):
+        return False
+    if not text.isascii():
+        return bool(_OVERSEAS.search(text))
+    # try the pattern only where one of its first words stands (much faster than searching every position)
+    low = text.lower()
+    for start in _OVERSEAS_STARTS:
+        i = low.find(start)
+        while i != -1:
+            if _OVERSEAS.match(text, i):
+                return True
+            i = low.find(start, i + 1)
+    return False
 
 
 _ABROAD = _ws("abroad europe africa african foreign international int")
-_ABROAD_PHRASES = (" asia-pacific", " latin america", " middle east", " different countries", " various countries",
-                   " world political", " overseas compatriots")
+_ABROAD_PHRASES = Phrases(" asia-pacific", " latin america", " middle east", " different countries",
+                          " various countries", " world political", " overseas compatriots")
 
 
 def abroad(title: Words) -> str | None:
@@ -188,14 +240,14 @@ tournament contest games sports""")
 
 def sport(title: Words) -> str | None:
     """Sport results (domestic, even abroad), unless a delegation travels."""
-    if title.set & _ws("delegation delegations"):
+    if not title.set.isdisjoint(_DELEGATION):
         return None
     return title.any(_SPORT)
 
 
 _HOME = _ws("plenary plenum inspects inspected drill oversees firing kumsusan launch launching launches session test")
-_HOME_PHRASES = (" political bureau", " national meeting", " national conference", " field guidance", " test-fire",
-                 " photo session", " in dprk ", " of dprk ")
+_HOME_PHRASES = Phrases(" political bureau", " national meeting", " national conference", " field guidance",
+                        " test-fire", " photo session", " in dprk ", " of dprk ")
 
 
 def home_event(title: Words) -> str | None:
@@ -203,7 +255,7 @@ def home_event(title: Words) -> str | None:
     return title.any(_HOME) or title.phrase(_HOME_PHRASES)
 
 
-_HISTORY = (" anti-japanese", " fatherland liberation war", " overseas military operations")
+_HISTORY = Phrases(" anti-japanese", " fatherland liberation war", " overseas military operations")
 
 
 def anti_history(w: Words) -> str | None:
@@ -211,8 +263,8 @@ def anti_history(w: Words) -> str | None:
     return w.phrase(_HISTORY)
 
 
-_MEMORIAL = (" cpv fallen", " cpv martyrs", " chinese people's volunteers", " liberation tower", " friendship tower",
-             " soviet army", " soviet soldiers")
+_MEMORIAL = Phrases(" cpv fallen", " cpv martyrs", " chinese people's volunteers", " liberation tower",
+                    " friendship tower", " soviet army", " soviet soldiers")
 
 
 def foreign_memorial(w: Words) -> str | None:

@@ -6,8 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+# every word but "the" / "The", captured so that re.split returns the words between the gaps
+_SPLIT = re.compile(r"(?<![A-Za-z0-9])(?!(?:the|The)(?![A-Za-z0-9]))([A-Za-z0-9]+)")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                          "\u00a0": " ", "\u2010": "-", "\u2011": "-"})
 _SKIPPED = frozenset({"the"})
@@ -15,11 +18,21 @@ _SKIPPED = frozenset({"the"})
 
 def fold(text: str) -> str:
     """Plain ASCII letters (accents dropped), straight quotes and hyphens: the text every rule reads."""
+    if text.isascii():  # the common case: nothing to translate (every character mapped below is non-ASCII)
+        return text
     text = text.translate(_QUOTES)
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def squash(text: str) -> str:
+    """The text with runs of white space made one space, and none at either end (" ".join(text.split()))."""
+    # every white space character but the space is unprintable: a printable text has only spaces to check
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def words(text: str) -> list[str]:
@@ -28,26 +41,44 @@ def words(text: str) -> list[str]:
 
 
 class Tokens:
-    """The words of an already folded text (without "the"): lower-case forms, spans and capitalisation."""
+    """The words of an already folded text (without "the"), with the characters before each and capitalisation."""
 
-    __slots__ = ("caps", "ends", "lows", "starts", "uppers", "words")
+    __slots__ = ("_caps", "_uppers", "gaps", "lows", "words")
 
     def __init__(self, text: str) -> None:
-        spans = [m.span() for m in _TOKEN.finditer(text)]
-        words = [text[a:b] for a, b in spans]
-        keep = [i for i, w in enumerate(words) if w != "the" and w != "The"]
-        if len(keep) != len(words):
-            spans = [spans[i] for i in keep]
-            words = [words[i] for i in keep]
+        parts = _SPLIT.split(text)  # gap, word, gap, word, ..., gap; "the" stays inside a gap
+        words = parts[1::2]
+        gaps = parts[0:-1:2]  # gaps[i]: the characters between word i-1 (or the start) and word i
         self.words = words
-        self.lows = [w.lower() for w in words]
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
-        self.caps = [w[0].isupper() for w in words]
-        self.uppers = [w[:2].isupper() for w in words]
+        self.gaps = gaps
+        self.lows = " ".join(words).lower().split()
+        self._caps: list[bool] | None = None
+        self._uppers: list[bool] | None = None
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @property
+    def caps(self) -> list[bool]:
+        """Whether each word starts with a capital."""
+        if self._caps is None:
+            self._caps = [w[0].isupper() for w in self.words]
+        return self._caps
+
+    @property
+    def uppers(self) -> list[bool]:
+        """Whether each word starts with two capitals (or is one capital letter)."""
+        if self._uppers is None:
+            self._uppers = [w[:2].isupper() for w in self.words]
+        return self._uppers
+
+    def between(self, first: int, last: int) -> str:
+        """The text from the start of word `first` to the end of word `last - 1`."""
+        pieces = [self.words[first]]
+        for i in range(first + 1, last):
+            pieces.append(self.gaps[i])
+            pieces.append(self.words[i])
+        return "".join(pieces)
 
 
 def tokenize(text: str) -> Tokens:
@@ -55,8 +86,7 @@ def tokenize(text: str) -> Tokens:
     return Tokens(text)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A lexicon entry found at tokens [first, last) of a text."""
 
     kind: str
@@ -65,10 +95,10 @@ class Match:
     key: int
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     kind: str
     seq: tuple[str, ...]
+    rest: list[str]  # seq[1:], as a list to compare with a slice of the words
     key: int
     case: str  # "any" | "cap" (every word capitalised) | "upper" (acronym)
 
@@ -89,7 +119,7 @@ class Lexicon:
         entries = self._by_first.setdefault(seq[0], [])
         if any(e.kind == kind and e.seq == seq and e.key == key for e in entries):
             return
-        entries.append(_Entry(kind, seq, key, case))
+        entries.append(_Entry(kind, seq, list(seq[1:]), key, case))
         entries.sort(key=lambda e: -len(e.seq))
 
     def first_words(self) -> frozenset[str]:
@@ -99,34 +129,29 @@ class Lexicon:
     def scan(self, tokens: Tokens) -> list[Match]:
         """Longest, leftmost, non-overlapping matches per kind, in text order."""
         out: list[Match] = []
-        free_from: dict[str, int] = {}
+        free_from = {"name": 0, "title": 0, "country": 0}  # per kind: the first word a new match may start at
         lows = tokens.lows
         n = len(lows)
         by_first = self._by_first
-        for i in [i for i, w in enumerate(lows) if w in by_first]:
-            done: set[str] = set()
-            for e in by_first[lows[i]]:
-                if e.kind in done or free_from.get(e.kind, 0) > i:
-                    continue
+        for i, w in enumerate(lows):
+            entries = by_first.get(w)
+            if entries is None:
+                continue
+            second = lows[i + 1] if i + 1 < n else ""
+            for e in entries:
                 k = len(e.seq)
-                if i + k > n:
+                if k > 1 and (e.rest[0] != second or (k > 2 and lows[i + 1:i + k] != e.rest)):
                     continue
-                if k > 1 and lows[i + 1:i + k] != list(e.seq[1:]):
+                kind = e.kind
+                if free_from.get(kind, 0) > i:
                     continue
                 if e.case == "cap" and not tokens.caps[i]:
                     continue
                 if e.case == "upper" and not all(tokens.uppers[i:i + k]):
                     continue
-                out.append(Match(e.kind, i, i + k, e.key))
-                free_from[e.kind] = i + k
-                done.add(e.kind)
+                out.append(Match(kind, i, i + k, e.key))
+                free_from[kind] = i + k
         return out
-
-
-def gap(text: str, tokens: Tokens, i: int) -> str:
-    """The characters between token i-1 and token i (the text start for i = 0)."""
-    start = tokens.ends[i - 1] if i > 0 else 0
-    return text[start:tokens.starts[i]]
 
 
 def joined(items: Iterable[str]) -> str:
