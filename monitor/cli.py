@@ -73,18 +73,22 @@ def run(
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
 ) -> None:
     """Run the daemon (or one pass with --once: exit 0 all fine, 1 some source failed, 2 bad usage/config)."""
+    from monitor.classify.gazetteer import GazetteerError
+
     s = settings()
     if once:
-        from monitor.dispatch import Dispatcher
-        from monitor.runner import close_context, enabled_sources, open_context, run_all
+        from monitor.runner import close_context, enabled_sources, open_context, preload_delivery, run_all
 
         try:
             ctx = open_context(s)
             sources = enabled_sources(s, source)
-        except (ConfigError, StoreError) as exc:
+        except (ConfigError, StoreError, GazetteerError) as exc:
             fail(str(exc))
+        preload_delivery()
         try:
             summaries = run_all(ctx, sources)
+            from monitor.dispatch import Dispatcher
+
             dispatcher = Dispatcher(s, ctx.store)
             try:
                 delivered = dispatcher.run_once()
@@ -106,9 +110,10 @@ def run(
     if source:
         fail("--source works with --once only")
     try:
-        Daemon(s).run()
-    except StoreError as exc:
+        daemon = Daemon(s)
+    except (StoreError, GazetteerError) as exc:
         fail(str(exc))
+    daemon.run()
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -32,7 +32,14 @@ class Context:
     settings: Settings
     store: Store
     fetcher: Fetcher
-    classifier: Classifier
+    classifier: Classifier | Future[Classifier]  # a Future while it still loads in the background
+
+    @property
+    def ready_classifier(self) -> Classifier:
+        """The classifier, waiting for its background load to finish if need be."""
+        if isinstance(self.classifier, Future):
+            self.classifier = self.classifier.result()
+        return self.classifier
 
     @property
     def channels(self) -> list[str]:
@@ -115,7 +122,7 @@ def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
     summary.warnings.extend(listing.warnings)
     planned = _plan(ctx, src, listing)
     _fetch_articles(ctx, src, planned, summary)
-    classified = {id(p): _classify(ctx.classifier, p) for p in planned if p.item_id is None}
+    classified = {id(p): _classify(ctx.ready_classifier, p) for p in planned if p.item_id is None}
     _store(ctx, src, planned, classified, summary, started, http_status, (result.etag, result.last_modified),
            listing.layout)
     return _finish(summary, t0)
@@ -356,7 +363,7 @@ def _insert_new(ctx: Context, db: Database, src: SourceSettings, new: list[_Plan
         rows[key] = (key, src.name, p.url, title, published.isoformat() if published else None, p.entry.teaser,
                      body, p.entry.outlet or (p.article.outlet if p.article else None), content_hash(title, body),
                      story_key(title, published), cls.category, int(cls.high_level), json.dumps(cls.participants),
-                     json.dumps(cls.countries), cls.confidence, json.dumps(cls.reasons), ctx.classifier.version,
+                     json.dumps(cls.countries), cls.confidence, json.dumps(cls.reasons), ctx.ready_classifier.version,
                      now, now, now if p.article else None)
     db.conn.executemany(_INSERT_ITEM, rows.values())
     keys = list(first)

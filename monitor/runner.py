@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections import defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from monitor.classify import Classifier
 from monitor.config import Settings, SourceSettings
@@ -22,8 +25,27 @@ def open_context(settings: Settings) -> Context:
     store.sync_sources([(s.name, s.adapter, s.url_str) for s in settings.sources])
     release_stale_claims(store)
     gazetteer = settings.resolve(settings.classify.gazetteer) if settings.classify.gazetteer else None
-    classifier = Classifier.load(gazetteer)
+    if gazetteer is not None:  # a user's file: load it now, so that a mistake in it stops the start
+        return Context(settings=settings, store=store, fetcher=Fetcher(settings.fetch),
+                       classifier=Classifier.load(gazetteer))
+    # The packaged gazetteer loads in the background while the first requests are in flight.
+    classifier: Future[Classifier] = Future()
+    threading.Thread(target=_load_classifier, args=(None, classifier), name="load-classifier",
+                     daemon=True).start()
     return Context(settings=settings, store=store, fetcher=Fetcher(settings.fetch), classifier=classifier)
+
+
+def _load_classifier(gazetteer: Path | None, into: Future[Classifier]) -> None:
+    try:
+        into.set_result(Classifier.load(gazetteer))
+    except BaseException as exc:  # handed to the first user of the classifier
+        into.set_exception(exc)
+
+
+def preload_delivery() -> None:
+    """Import the alert channels in the background, while a run waits on the network."""
+    threading.Thread(target=importlib.import_module, args=("monitor.dispatch",), name="preload-dispatch",
+                     daemon=True).start()
 
 
 def close_context(ctx: Context) -> None:
