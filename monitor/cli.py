@@ -401,7 +401,7 @@ def check(
             fail(str(exc))
         adapter = adapter or src.adapter
         url = url or src.url_str
-        options = src.css.model_dump() if src.css else {}
+        options = src.adapter_options
     if adapter is None:
         fail("name a SOURCE from the config, or pass --adapter with --file")
     if file is not None:

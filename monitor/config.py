@@ -49,20 +49,6 @@ class FetchSettings(_Strict):
     max_articles_per_run: Annotated[int, Field(ge=0)] = 50
 
 
-class CssSelectors(_Strict):
-    """Selectors of the generic `css` adapter."""
-
-    item: str
-    title: str
-    link: str = "a"
-    date: str | None = None
-    teaser: str | None = None
-    date_format: str | None = None
-    article_title: str | None = None
-    article_body: str | None = None
-    article_date: str | None = None
-
-
 class SourceSettings(_Strict):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
     adapter: Literal["kcna", "rodong", "kcnawatch", "naenara", "css"]
@@ -71,13 +57,22 @@ class SourceSettings(_Strict):
     jitter: Annotated[float, Field(ge=0)] | None = None
     fetch_articles: bool = False
     enabled: bool = True
-    css: CssSelectors | None = None
+    css: dict[str, str] | None = None  # selectors of the css adapter, checked by the adapter's own options
 
     @model_validator(mode="after")
     def _css_needs_selectors(self) -> SourceSettings:
-        if self.adapter == "css" and self.css is None:
-            raise ValueError("adapter 'css' needs a [sources.css] table with at least `item` and `title`")
+        if self.adapter == "css":
+            if self.css is None:
+                raise ValueError("adapter 'css' needs a [sources.css] table with at least `item` and `title`")
+            from monitor.sources.css import CssOptions
+
+            CssOptions.from_mapping(self.css)
         return self
+
+    @property
+    def adapter_options(self) -> dict[str, str]:
+        """Options handed to the adapter (the css selectors; empty for the others)."""
+        return dict(self.css or {})
 
     @property
     def url_str(self) -> str:

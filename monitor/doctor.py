@@ -75,7 +75,7 @@ def check_source(settings: Settings, name: str, fetcher: Fetcher) -> Check:
     if result.doc is None:
         return Check(f"source {name}", "ok", f"HTTP {result.status}")
     try:
-        listing = get_adapter(src.adapter, src.css.model_dump() if src.css else {}).parse_listing(result.doc)
+        listing = get_adapter(src.adapter, src.adapter_options).parse_listing(result.doc)
     except LayoutNotRecognised as exc:
         return Check(f"source {name}", "fail", f"layout not recognised: {exc}",
                      f"save the page and run `monitor check {name} --file PAGE`; the site may have been redesigned")

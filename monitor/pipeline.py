@@ -104,7 +104,7 @@ def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
             summary.status = "not_modified"
             _record(ctx, src, summary, started, http_status, validators=(result.etag, result.last_modified))
             return _finish(summary, t0)
-        adapter = get_adapter(src.adapter, src.css.model_dump() if src.css else {})
+        adapter = get_adapter(src.adapter, src.adapter_options)
         listing = adapter.parse_listing(result.doc)
         if not listing.entries:
             raise LayoutNotRecognised("the listing parsed to zero entries")
@@ -184,7 +184,7 @@ def _fetch_articles(ctx: Context, src: SourceSettings, planned: list[_Planned], 
     wanted = [p for p in planned if p.item_id is None or p.recheck][: ctx.settings.fetch.max_articles_per_run]
     if not wanted:
         return
-    adapter = get_adapter(src.adapter, src.css.model_dump() if src.css else {})
+    adapter = get_adapter(src.adapter, src.adapter_options)
 
     def fetch_one(p: _Planned) -> None:
         try:
