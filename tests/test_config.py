@@ -113,7 +113,7 @@ def test_css_source_selectors_are_checked(tmp_path: Path) -> None:
     """A css source needs item and title selectors; an unknown selector key is named in the error."""
     css = {**SRC, "adapter": "css", "css": {"item": "li", "title": "a"}}
     assert load_settings(write_config(tmp_path / "ok.toml", [css])).sources[0].adapter_options["item"] == "li"
-    with pytest.raises(ConfigError, match="needs a \\[sources.css\\] table"):
+    with pytest.raises(ConfigError, match=r"needs a \[sources\.css\] table"):
         load_settings(write_config(tmp_path / "a.toml", [{**SRC, "adapter": "css"}]))
     with pytest.raises(ConfigError, match="titel"):
         load_settings(write_config(tmp_path / "b.toml", [{**css, "css": {"item": "li", "titel": "a"}}]))
