@@ -145,7 +145,8 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
 def items(
     source: Annotated[str | None, typer.Option(help="Only items seen on this source.")] = None,
     category: Annotated[str | None, typer.Option(help="meeting | diplomatic | domestic")] = None,
-    since: Annotated[str | None, typer.Option(help="Only items first seen or published since YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published (or first seen) on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published (or first seen) on or before YYYY-MM-DD.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -153,7 +154,10 @@ def items(
     if category and category not in ("meeting", "diplomatic", "domestic"):
         fail(f"--category must be meeting, diplomatic or domestic, not {category!r}")
     s = settings()
-    rows = open_store(s).items(source=source, category=category, since=since, limit=limit or None)
+    try:
+        rows = open_store(s).items(source=source, category=category, since=since, until=until, limit=limit or None)
+    except ValueError as exc:
+        fail(str(exc))
     if as_json:
         print_json(rows)
         return

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from monitor.filters import item_filters
 from monitor.schema import migrations
 
 BUSY_TIMEOUT_MS = 10_000
@@ -139,18 +140,10 @@ class Store:
         }
 
     def items(self, *, source: str | None = None, category: str | None = None, since: str | None = None,
-              limit: int | None = None) -> list[dict[str, Any]]:
-        """Items newest first, in the `items --json` shape, filtered by source, category and first-seen date."""
-        where, params = [], []
-        if source:
-            where.append("(i.source = ? OR i.id IN (SELECT item_id FROM item_urls WHERE source = ?))")
-            params += [source, source]
-        if category:
-            where.append("i.category = ?")
-            params.append(category)
-        if since:
-            where.append("(i.first_seen_at >= ? OR i.published >= ?)")
-            params += [since, since]
+              until: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Items newest first, in the `items --json` shape; `since`/`until` are days of publication (or first
+        sight when undated), inclusive; ValueError when a date is not YYYY-MM-DD."""
+        where, params = item_filters(source=source, category=category, since=since, until=until)
         sql = "SELECT * FROM items i"
         if where:
             sql += " WHERE " + " AND ".join(where)

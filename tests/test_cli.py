@@ -68,3 +68,15 @@ def test_status_table_renders(tmp_path: Path, site: LocalSite) -> None:
     cli(cfg, "run", "--once")
     code, text = cli(cfg, "status")
     assert code == 0 and "latest" in text
+
+
+def test_items_date_filters_and_bad_date(tmp_path: Path, site: LocalSite) -> None:
+    """items --since/--until filter by publication day; a date that is not YYYY-MM-DD exits 2 naming it."""
+    old = Story("Reservoir Dredging Finished", ("Done.",), PEARS.day.replace(day=1))
+    publish(site, LATEST, [PEARS, old])
+    cfg = write_config(tmp_path / "m.toml", [{"name": "latest", "adapter": "kcna", "url": site.base + LATEST}])
+    cli(cfg, "run", "--once")
+    assert [i["title"] for i in json.loads(cli(cfg, "items", "--json", "--since", "2026-11-10")[1])] == [PEARS.title]
+    assert [i["title"] for i in json.loads(cli(cfg, "items", "--json", "--until", "2026-11-10")[1])] == [old.title]
+    result = runner.invoke(app, ["--config", str(cfg), "items", "--since", "yesterday"])
+    assert result.exit_code == 2 and "since" in result.output

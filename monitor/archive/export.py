@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal, TextIO
 
-from monitor.archive.filters import item_filters
+from monitor.filters import item_filters
 from monitor.store import Store, item_json
 
 #: Columns of an exported record, in order (the `items --json` keys first).

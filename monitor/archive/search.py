@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from monitor.archive.filters import item_filters
+from monitor.filters import item_filters
 from monitor.store import Store
 
 #: Markers FTS5 puts around matched terms in snippets; control characters never found in stored text.

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from monitor.archive.filters import ITEM_DAY, day_text
+from monitor.filters import ITEM_DAY, day_text
 from monitor.store import Store
 
 #: Normalized characters of the body compared to find the same text under different titles.
