@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor import __version__
 from monitor.config import Settings, SourceSettings
 from monitor.dispatch import Dispatcher
 from monitor.logging import get_logger
@@ -109,7 +111,11 @@ class Daemon:
         signal.signal(signal.SIGINT, self._on_signal)
         self.schedule()
         self.scheduler.start()
-        log.info("daemon started", sources=len(self.settings.sources), db=str(self.settings.db_path))
+        log.info("daemon started", sources=len(self.settings.sources), db=str(self.settings.db_path),
+                 sqlite=sqlite3.sqlite_version, version=__version__)
+        if sqlite3.sqlite_version_info < (3, 51, 3):
+            log.warning("SQLite older than 3.51.3: keep this daemon the only writer of its database",
+                        sqlite=sqlite3.sqlite_version)
         self.notifier.ready()
         try:
             while not self.stop_event.wait(1.0):
