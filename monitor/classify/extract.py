@@ -86,25 +86,28 @@ class Found:
         return out
 
 
-def _is_boundary_gap(tokens: Tokens, i: int, *, comma: bool = False) -> bool:
-    g = tokens.gaps[i]
-    if g == " ":
-        return False
-    if (_CLAUSE_GAP if comma else _BOUNDARY_GAP).search(g):
-        # "C.C., WPK" and "U.S." are abbreviations, not the end of a clause
-        return not (i > 0 and len(tokens.lows[i - 1]) == 1 and tokens.caps[i - 1] and _ABBREVIATION_GAP.match(g))
-    return False
-
-
 class _Bounds:
     """Where clauses end in a text: the words preceded by a full stop, a bracket... (`stops`), or also a comma."""
 
     __slots__ = ("clauses", "stops")
 
     def __init__(self, tokens: Tokens) -> None:
-        odd = [i for i, g in enumerate(tokens.gaps) if g != " "]
-        self.stops = frozenset(i for i in odd if _is_boundary_gap(tokens, i))
-        self.clauses = frozenset(i for i in odd if _is_boundary_gap(tokens, i, comma=True))
+        # one pass: a gap that ends a sentence also ends a clause, and the abbreviation exception is the same
+        gaps, lows = tokens.gaps, tokens.lows
+        stops: list[int] = []
+        clauses: list[int] = []
+        for i in [i for i, g in enumerate(gaps) if g != " "]:
+            g = gaps[i]
+            if _CLAUSE_GAP.search(g) is None:
+                continue
+            # "C.C., WPK" and "U.S." are abbreviations, not the end of a clause
+            if i > 0 and len(lows[i - 1]) == 1 and tokens.caps[i - 1] and _ABBREVIATION_GAP.match(g):
+                continue
+            clauses.append(i)
+            if _BOUNDARY_GAP.search(g) is not None:
+                stops.append(i)
+        self.stops = frozenset(stops)
+        self.clauses = frozenset(clauses)
 
 
 def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from monitor.classify.gazetteer import DPRK, Gazetteer
-from monitor.classify.rules import ALNUM, Words
+from monitor.classify.rules import ALNUM, Words, lower_words
 from monitor.classify.text import fold
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -31,7 +31,12 @@ class View(Words):
     __slots__ = ("found", "raw")
 
     def __init__(self, text: str) -> None:
-        super().__init__(text)
+        # Words.__init__ inlined (two Python calls fewer on every item)
+        low = text.lower()
+        self.text = " " + low + " "
+        words = low.encode("ascii").translate(ALNUM).decode("ascii").split() if low.isascii() else lower_words(low)
+        self.list = words
+        self.set = frozenset(words)
         self.raw = text
         self.found: list[str] | None = None
 
