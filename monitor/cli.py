@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -558,4 +559,9 @@ def doctor(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The work is done: moving every object out of the collector's reach spares the interpreter's final
+        # collections a walk over the whole heap (a quarter of a second of `run --once` on a small machine).
+        gc.freeze()

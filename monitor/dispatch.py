@@ -42,13 +42,23 @@ class Dispatcher:
     def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.client = client or httpx.Client(follow_redirects=False,
-                                             headers={"User-Agent": settings.fetch.user_agent})
+        self._client = client
+        self._client_lock = threading.Lock()
         self._lock = threading.Lock()
 
+    @property
+    def client(self) -> httpx.Client:
+        """The webhook HTTP client, made on first use: a pass with nothing to send never builds a TLS context."""
+        with self._client_lock:
+            if self._client is None:
+                self._client = httpx.Client(follow_redirects=False,
+                                            headers={"User-Agent": self.settings.fetch.user_agent})
+            return self._client
+
     def close(self) -> None:
-        """Close the HTTP client."""
-        self.client.close()
+        """Close the HTTP client, if one was made."""
+        if self._client is not None:
+            self._client.close()
 
     def deliver(self, channel: str, msg: AlertMessage) -> DeliveryResult:
         """Send one message on one channel; configuration problems come back as a dead result."""

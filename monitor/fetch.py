@@ -6,13 +6,15 @@ All cross-cutting HTTP behaviour lives here; nothing else in the project opens a
 from __future__ import annotations
 
 import email.utils
+import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -119,6 +121,47 @@ class HostGate:
         self._slot(host).semaphore.release()
 
 
+class DeferredTrustContext(ssl.SSLContext):
+    """A verifying client TLS context that reads its CA certificates at its first handshake, not when made.
+
+    The state-media sites are plain HTTP: a run that never speaks TLS does not pay for reading the bundle
+    (some 50 ms at every start). Trust is what httpx would use: `SSL_CERT_FILE`, `SSL_CERT_DIR`, else certifi.
+    """
+
+    def __new__(cls) -> DeferredTrustContext:
+        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)  # verify_mode CERT_REQUIRED, check_hostname on
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._trust_lock = threading.Lock()
+        self._trusted = False
+
+    def load_trust(self) -> None:
+        """Read the CA certificates now (once)."""
+        with self._trust_lock:
+            if self._trusted:
+                return
+            if os.environ.get("SSL_CERT_FILE"):
+                self.load_verify_locations(cafile=os.environ["SSL_CERT_FILE"])
+            elif os.environ.get("SSL_CERT_DIR"):
+                self.load_verify_locations(capath=os.environ["SSL_CERT_DIR"])
+            else:
+                import certifi
+
+                self.load_verify_locations(cafile=certifi.where())
+            self._trusted = True
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        """Load the trust, then wrap as usual."""
+        self.load_trust()
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        """Load the trust, then wrap as usual (TLS through an HTTPS proxy)."""
+        self.load_trust()
+        return super().wrap_bio(*args, **kwargs)
+
+
 class Fetcher:
     """Polite HTTP GETs with conditional requests, bounded retries, a total deadline and a size cap."""
 
@@ -132,6 +175,7 @@ class Fetcher:
         timeout = httpx.Timeout(settings.timeout, connect=min(settings.connect_timeout, settings.timeout))
         self.client = httpx.Client(
             transport=transport,
+            verify=DeferredTrustContext(),
             timeout=timeout,
             follow_redirects=True,
             max_redirects=settings.max_redirects,

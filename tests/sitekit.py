@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -49,7 +50,7 @@ class _QuietServer(ThreadingHTTPServer):
 class LocalSite:
     """A threaded HTTP server on 127.0.0.1; routes map a path to a Reply or to a function of the Request."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Reply | Responder] = {}
         self.requests: list[Request] = []
         self.lock = threading.Lock()
@@ -103,9 +104,11 @@ class LocalSite:
             do_POST = _handle
 
         self.server = _QuietServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
 
     def put(self, path: str, page: str | bytes, **kw: object) -> None:
         """Serve `page` at `path`."""

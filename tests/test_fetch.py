@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import ssl
+import subprocess
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +180,42 @@ def test_per_host_concurrency_one(site: LocalSite) -> None:
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda _: f.get(site.base + "/c"), range(4)))
     assert active["max"] == 1
+
+
+@pytest.fixture
+def tls_site(tmp_path: Path) -> Iterator[tuple[LocalSite, Path]]:
+    """A local HTTPS site with a self-signed certificate for 127.0.0.1, and that certificate's file."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    s = LocalSite(tls=server_side)
+    yield s, cert
+    s.close()
+
+
+def test_tls_trust_is_read_at_first_handshake_only(tls_site: tuple[LocalSite, Path]) -> None:
+    """A new fetcher holds no CA certificates; its first HTTPS request reads them and verifies the server."""
+    site, _cert = tls_site
+    site.put("/list", "<html>x</html>")
+    f, _ = fetcher(retries=0)
+    context = f.client._transport._pool._ssl_context  # type: ignore[attr-defined]
+    assert context.cert_store_stats()["x509_ca"] == 0
+    with pytest.raises(FetchError) as exc:
+        f.get(site.base + "/list")
+    assert exc.value.kind == "network" and "CERTIFICATE_VERIFY_FAILED" in str(exc.value)
+    assert context.cert_store_stats()["x509_ca"] > 0 and site.hits("/list") == []
+
+
+def test_tls_trusts_ssl_cert_file(tls_site: tuple[LocalSite, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SSL_CERT_FILE naming the site's certificate, as httpx honours it, the HTTPS fetch succeeds."""
+    site, cert = tls_site
+    site.put("/list", "<html>ok</html>")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    f, _ = fetcher(retries=0)
+    result = f.get(site.base + "/list")
+    assert result.status == 200 and result.doc is not None and b"ok" in result.doc.content
