@@ -98,16 +98,19 @@ class Match(NamedTuple):
 class _Entry(NamedTuple):
     kind: str
     seq: tuple[str, ...]
-    rest: list[str]  # seq[1:], as a list to compare with a slice of the words
+    rest: list[str]  # seq[2:], as a list to compare with a slice of the words (the first two are keys)
     key: int
     case: str  # "any" | "cap" (every word capitalised) | "upper" (acronym)
 
 
 @dataclass
 class Lexicon:
-    """Phrases of several kinds (names, countries, titles) keyed on their first word."""
+    """Phrases of several kinds (names, countries, titles) keyed on their first word, and on their first two."""
 
     _by_first: dict[str, list[_Entry]] = field(default_factory=dict)
+    # one-word phrases by their word; longer ones by their first two words (longest first in each list)
+    _single: dict[str, list[_Entry]] = field(default_factory=dict)
+    _by_pair: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
 
     def add(self, kind: str, phrase: str, key: int, case: str = "any") -> None:
         """Register `phrase` (matched on words) as entry `key` of `kind`."""
@@ -119,38 +122,52 @@ class Lexicon:
         entries = self._by_first.setdefault(seq[0], [])
         if any(e.kind == kind and e.seq == seq and e.key == key for e in entries):
             return
-        entries.append(_Entry(kind, seq, list(seq[1:]), key, case))
+        entry = _Entry(kind, seq, list(seq[2:]), key, case)
+        entries.append(entry)
         entries.sort(key=lambda e: -len(e.seq))
+        if len(seq) == 1:
+            self._single.setdefault(seq[0], []).append(entry)
+        else:
+            same = self._by_pair.setdefault((seq[0], seq[1]), [])
+            same.append(entry)
+            same.sort(key=lambda e: -len(e.seq))
 
     def first_words(self) -> frozenset[str]:
         """The words any phrase starts with (to test a text for possible matches with one set operation)."""
         return frozenset(self._by_first)
 
     def scan(self, tokens: Tokens) -> list[Match]:
-        """Longest, leftmost, non-overlapping matches per kind, in text order."""
+        """Longest, leftmost, non-overlapping matches per kind, in text order.
+
+        At each word only the phrases starting with it and the next word are tried (then the one-word ones),
+        longest first, as `_by_first` orders them.
+        """
         out: list[Match] = []
         free_from = {"name": 0, "title": 0, "country": 0}  # per kind: the first word a new match may start at
         lows = tokens.lows
         n = len(lows)
-        by_first = self._by_first
+        by_first, single, by_pair = self._by_first, self._single, self._by_pair
         for i, w in enumerate(lows):
-            entries = by_first.get(w)
-            if entries is None:
+            if w not in by_first:
                 continue
-            second = lows[i + 1] if i + 1 < n else ""
-            for e in entries:
-                k = len(e.seq)
-                if k > 1 and (e.rest[0] != second or (k > 2 and lows[i + 1:i + k] != e.rest)):
+            longer = by_pair.get((w, lows[i + 1])) if i + 1 < n else None
+            one = single.get(w)
+            for entries in (longer, one):
+                if entries is None:
                     continue
-                kind = e.kind
-                if free_from.get(kind, 0) > i:
-                    continue
-                if e.case == "cap" and not tokens.caps[i]:
-                    continue
-                if e.case == "upper" and not all(tokens.uppers[i:i + k]):
-                    continue
-                out.append(Match(kind, i, i + k, e.key))
-                free_from[kind] = i + k
+                for e in entries:
+                    k = len(e.seq)
+                    if k > 2 and lows[i + 2:i + k] != e.rest:
+                        continue
+                    kind = e.kind
+                    if free_from.get(kind, 0) > i:
+                        continue
+                    if e.case == "cap" and not tokens.caps[i]:
+                        continue
+                    if e.case == "upper" and not all(tokens.uppers[i:i + k]):
+                        continue
+                    out.append(Match(kind, i, i + k, e.key))
+                    free_from[kind] = i + k
         return out
 
 
