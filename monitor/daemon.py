@@ -24,6 +24,8 @@ from monitor.sdnotify import Notifier
 
 log = get_logger("daemon")
 HEARTBEAT_SECONDS = 5.0
+#: How often new items are added to the full-text index in one batch (`monitor search` never waits for it).
+SEARCH_INDEX_SECONDS = 60.0
 
 
 class Daemon:
@@ -72,6 +74,15 @@ class Daemon:
         if queue_digest(self.ctx.store, self.ctx.channels, self.settings.alerts.rules.digest_minutes):
             self.dispatcher.run_once()
 
+    def _search_index_job(self) -> None:
+        try:
+            added = self.ctx.store.update_search_index()
+        except sqlite3.Error as exc:  # tried again at the next tick; `monitor search` catches up by itself
+            log.error("cannot update the full-text index", error=str(exc))
+            return
+        if added:
+            log.debug("full-text index updated", items=added)
+
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()
 
@@ -85,7 +96,8 @@ class Daemon:
                              f"{status['pending']} alerts pending, {status['dead']} dead")
 
     def schedule(self) -> None:
-        """Add one interval job per source (first run now, spread by jitter), the dispatcher and the heartbeat."""
+        """Add one interval job per source (first run now, spread by jitter), the dispatcher, the full-text index
+        batch and the heartbeat."""
         now = datetime.now(UTC)
         for i, src in enumerate(enabled_sources(self.settings)):
             jitter = src.jitter if src.jitter is not None else min(src.interval * 0.1, 30.0)
@@ -95,6 +107,8 @@ class Daemon:
                 misfire_grace_time=max(60, int(src.interval // 2)))
         self.scheduler.add_job(self._dispatch_job, IntervalTrigger(seconds=self.settings.alerts.dispatch_interval),
                                id="dispatch", next_run_time=now)
+        self.scheduler.add_job(self._search_index_job, IntervalTrigger(seconds=SEARCH_INDEX_SECONDS),
+                               id="search-index")
         digest = self.settings.alerts.rules.digest_minutes
         if digest:
             self.scheduler.add_job(self._digest_job, IntervalTrigger(minutes=digest), id="digest")

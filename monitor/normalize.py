@@ -40,7 +40,14 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _fold(text: str) -> str:
+#: Bytes of ASCII text to folded bytes: letters to lower case, digits kept, every other byte a space.
+_FOLD_ASCII = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def fold(text: str) -> str:
+    """Text as identity keys compare it: normalized, case-folded, runs of anything but [0-9a-z] one space."""
+    if text.isascii():  # the common case: the same result without NFKC or a regular expression
+        return b" ".join(text.encode("ascii").translate(_FOLD_ASCII).split()).decode("ascii")
     return _NOT_WORD.sub(" ", normalize_text(text).casefold()).strip()
 
 
@@ -50,7 +57,12 @@ def _sha(text: str) -> str:
 
 def item_key(title: str, published: date | None) -> str:
     """Identity of an item: the hash of its folded title and date, the same under every URL it is listed at."""
-    return _sha(f"{_fold(title)}|{published.isoformat() if published else ''}")
+    return folded_item_key(fold(title), published.isoformat() if published else None)
+
+
+def folded_item_key(folded: str, day: str | None) -> str:
+    """`item_key` of a title already passed through `fold` and a date already in ISO form."""
+    return _sha(f"{folded}|{day or ''}")
 
 
 def content_hash(title: str, body: str | None) -> str:
@@ -60,4 +72,9 @@ def content_hash(title: str, body: str | None) -> str:
 
 def story_key(title: str, published: date | None) -> str:
     """Key grouping the same story across outlets: date plus folded title."""
-    return f"{published.isoformat() if published else 'undated'}:{_fold(title)[:120]}"
+    return folded_story_key(fold(title), published.isoformat() if published else None)
+
+
+def folded_story_key(folded: str, day: str | None) -> str:
+    """`story_key` of a title already passed through `fold` and a date already in ISO form."""
+    return f"{day or 'undated'}:{folded[:120]}"

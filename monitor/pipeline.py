@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlite_utils import Database
@@ -17,7 +17,7 @@ from monitor.events import MeetingReport, attach_report, event_payload
 from monitor.fetch import Fetcher, FetchError
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
-from monitor.normalize import canonical_url, content_hash, item_key, normalize_text, story_key
+from monitor.normalize import canonical_url, content_hash, fold, folded_item_key, folded_story_key, normalize_text
 from monitor.outbox import enqueue
 from monitor.sources import get_adapter
 from monitor.store import Store, iso, utcnow
@@ -73,7 +73,7 @@ class RunSummary:
         return self.status in ("error", "layout_changed")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Planned:
     entry: Entry
     url: str
@@ -83,6 +83,8 @@ class _Planned:
     recheck: bool = False
     gone: bool = False  # a recheck of the article answered 404/410
     inserted: bool = False  # this run created the item
+    folded: str = ""  # the entry's title through `fold` (for the item and story keys)
+    day: str | None = None  # the entry's date in ISO form
 
 
 def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
@@ -160,7 +162,9 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing) -> list[_Planned]
         url = canonical_url(entry.url)
         if url not in seen:
             seen.add(url)
-            planned.append(_Planned(entry, url, item_key(entry.title, entry.published), None))
+            folded = fold(entry.title)
+            day = entry.published.isoformat() if entry.published else None
+            planned.append(_Planned(entry, url, folded_item_key(folded, day), None, folded=folded, day=day))
     by_url = _known(ctx, _KNOWN_BY_URL, [p.url for p in planned])
     by_key = _known(ctx, _KNOWN_BY_KEY, [p.key for p in planned if p.url not in by_url])
     archive = ctx.settings.archive
@@ -314,7 +318,7 @@ def _mark_removals(ctx: Context, db: Database, src: SourceSettings, planned: lis
     """
     removed = {p.item_id for p in planned if p.gone and p.item_id is not None}
     listed = {p.url for p in planned}
-    dates = sorted({p.entry.published.isoformat() for p in planned if p.entry.published})
+    dates = sorted({p.day for p in planned if p.day is not None})
     if len(dates) >= 2:
         marks = ",".join("?" * (len(dates) - 1))
         for url, item_id in db.execute(
@@ -342,6 +346,31 @@ _INSERT_ITEM = (
     "ON CONFLICT(key) DO NOTHING")
 
 
+def _json_list(values: list[str]) -> str:
+    """`json.dumps` of a list of strings, the same text, without the encoder's set-up on every call."""
+    if not values:
+        return "[]"
+    return "[" + ", ".join(map(encode_basestring_ascii, values)) + "]"
+
+
+def _insert_items(db: Database, rows: list[tuple[Any, ...]]) -> dict[str, int] | None:
+    """Insert item rows (key first, keys distinct); the id of each by key when every row went in, None when a
+    key was already stored (that row is left as it is).
+
+    The ids are then the last ones given out (SQLite numbers a new row one above the highest id, and this
+    connection holds the write lock): read by a scan of that id range rather than a key lookup per row, and
+    checked against the keys.
+    """
+    if db.conn.executemany(_INSERT_ITEM, rows).rowcount != len(rows):
+        return None
+    last = db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+    ids = dict(db.conn.execute("SELECT key, id FROM items WHERE id BETWEEN ? AND ?",
+                               (last - len(rows) + 1, last)).fetchall())
+    if len(ids) == len(rows) and all(row[0] in ids for row in rows):
+        return ids
+    return None
+
+
 def _insert_new(ctx: Context, db: Database, src: SourceSettings, new: list[_Planned],
                 classified: dict[int, Classification], now: str, summary: RunSummary) -> None:
     """Insert the run's new items in one statement, then their first revisions; meetings go on to events.
@@ -354,32 +383,46 @@ def _insert_new(ctx: Context, db: Database, src: SourceSettings, new: list[_Plan
     first: dict[str, _Planned] = {}
     for p in new:
         first.setdefault(p.key, p)
-    rows: dict[str, tuple[Any, ...]] = {}
+    version = ctx.ready_classifier.version
+    rows: list[tuple[Any, ...]] = []
     for key, p in first.items():
         cls = classified[id(p)]
-        title = _title_of(p)
-        body = p.article.body if p.article else None
-        published = _published(p)
-        rows[key] = (key, src.name, p.url, title, published.isoformat() if published else None, p.entry.teaser,
-                     body, p.entry.outlet or (p.article.outlet if p.article else None), content_hash(title, body),
-                     story_key(title, published), cls.category, int(cls.high_level), json.dumps(cls.participants),
-                     json.dumps(cls.countries), cls.confidence, json.dumps(cls.reasons), ctx.ready_classifier.version,
-                     now, now, now if p.article else None)
-    db.conn.executemany(_INSERT_ITEM, rows.values())
-    keys = list(first)
-    found: dict[str, tuple[int, bool]] = {}
-    for i in range(0, len(keys), 500):
-        chunk = keys[i:i + 500]
-        for key, item_id, seen, source in db.conn.execute(
-                f"SELECT key, id, first_seen_at, source FROM items WHERE key IN ({','.join('?' * len(chunk))})", chunk):
-            found[key] = (int(item_id), seen == now and source == src.name)
+        entry, article = p.entry, p.article
+        title, folded = normalize_text(entry.title), p.folded
+        if not title and article is not None and article.title:
+            title = normalize_text(article.title)
+            folded = fold(title)
+        body = article.body if article is not None else None
+        day = p.day
+        if day is None and article is not None and article.published is not None:
+            day = article.published.isoformat()
+        rows.append((key, src.name, p.url, title, day, entry.teaser, body,
+                     entry.outlet or (article.outlet if article is not None else None), content_hash(title, body),
+                     folded_story_key(folded, day), cls.category, int(cls.high_level), _json_list(cls.participants),
+                     _json_list(cls.countries), cls.confidence, _json_list(cls.reasons), version, now, now,
+                     now if article is not None else None))
+    inserted = _insert_items(db, rows)
+    if inserted is not None:
+        ids = found = inserted
+    else:  # some key was stored meanwhile by another source's run: look up which rows are ours
+        ids, found = {}, {}
+        keys = list(first)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            for key, item_id, seen, source in db.conn.execute(
+                    f"SELECT key, id, first_seen_at, source FROM items WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                found[key] = int(item_id)
+                if seen == now and source == src.name:
+                    ids[key] = int(item_id)
     revisions = []
     for p in new:
-        p.item_id, ours = found[p.key]
-        if ours and first[p.key] is p:
+        p.item_id = found[p.key]
+        if p.key in ids and first[p.key] is p:
             p.inserted = True
-            row = rows[p.key]
-            revisions.append((p.item_id, now, row[3], row[6], row[8]))  # title, body, content hash
+    for row in rows:
+        if row[0] in ids:
+            revisions.append((ids[row[0]], now, row[3], row[6], row[8]))  # title, body, content hash
     db.conn.executemany("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
                         revisions)
     summary.new_items += len(revisions)

@@ -150,3 +150,40 @@ def m002_items_fts(db: Database) -> None:
         "INSERT INTO items_fts (items_fts) VALUES ('rebuild')",
     ):
         db.execute(sql)
+
+
+#: The full-text index's high-water mark: every item with an id up to `indexed_through` is in `items_fts`, none
+#: above it is (those wait for `Store.update_search_index`).
+_FTS_MARK = "(SELECT indexed_through FROM fts_state WHERE name = 'items_fts')"
+
+
+@migrations()
+def m003_items_fts_in_batches(db: Database) -> None:
+    """New items reach the full-text index in batches (a high-water mark in `fts_state`), not one by one.
+
+    Indexing each run's items in its own transaction wrote a new FTS5 segment per run and merged them over and
+    over, and an insert trigger of any kind costs several microseconds a row; the store now indexes every item
+    above the mark in one statement (at the end of a poll cycle, every minute in the daemon, and before any
+    search). Edits and deletions of items already indexed keep the index in step by triggers as before; those
+    of items still waiting need nothing (they are indexed as they are when their turn comes). Deleting the
+    newest indexed items lowers the mark to the highest id left, so that SQLite reusing their ids for new items
+    leaves those above the mark. The index held every item so far, so the mark starts at the highest id.
+    """
+    cols = "title, teaser, body, participants"
+    new = "new.id, new.title, new.teaser, new.body, new.participants"
+    old = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+    top = "(SELECT COALESCE(MAX(id), 0) FROM items)"
+    for sql in (
+        "DROP TRIGGER items_fts_ai",
+        "DROP TRIGGER items_fts_ad",
+        "DROP TRIGGER items_fts_au",
+        "CREATE TABLE fts_state (name TEXT PRIMARY KEY, indexed_through INTEGER NOT NULL)",
+        f"INSERT INTO fts_state (name, indexed_through) VALUES ('items_fts', {top})",
+        f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items WHEN old.id <= {_FTS_MARK} BEGIN "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
+        f"UPDATE fts_state SET indexed_through = {top} WHERE name = 'items_fts' AND indexed_through > {top}; END",
+        f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {cols} ON items WHEN old.id <= {_FTS_MARK} BEGIN "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
+        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+    ):
+        db.execute(sql)

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import random
+import re
+import string
 from datetime import date
 
-from monitor.normalize import canonical_url, content_hash, item_key, normalize_text, story_key
+import pytest
+
+from monitor.normalize import (
+    canonical_url,
+    content_hash,
+    fold,
+    folded_item_key,
+    folded_story_key,
+    item_key,
+    normalize_text,
+    story_key,
+)
 
 
 def test_canonical_url_forms() -> None:
@@ -41,3 +55,41 @@ def test_story_key() -> None:
     """Story keys carry the date and the folded title."""
     assert story_key("Greetings to Syria!", date(2026, 1, 2)) == "2026-01-02:greetings to syria"
     assert story_key("X", None).startswith("undated:")
+
+
+def test_keys_of_existing_databases_are_unchanged() -> None:
+    """Item and story keys are the very strings the stored items carry, so new sightings still dedup."""
+    day = date(2026, 11, 20)
+    assert item_key("Talks Held between Choe Son-hui and Lavrov", day) == (
+        "346dbcea9746131e9e1ae13f295adf8ba8d8b11d7e86f1b3072258ccf133a2d1")
+    assert story_key("  KIM JONG UN's  Letter -- to\tRuritania!! ", day) == (
+        "2026-11-20:kim jong un s letter to ruritania")
+    title = "\u201cPaduk\u201d Widely Encouraged \u2013 \uff12\uff10\uff12\uff16"
+    assert item_key(title, None) == "1b739f5b9a34b2257557cefd049937bbc436a1b8bf778c6ccf74b9a4b22da3a5"
+    assert story_key(title, None) == "undated:paduk widely encouraged 2026"
+
+
+def _fold_by_regex(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", normalize_text(text).casefold()).strip()
+
+
+def test_ascii_fold_matches_the_general_rule() -> None:
+    """The fast fold of ASCII text equals NFKC, case fold and non-word runs to one space, on random ASCII."""
+    rnd = random.Random(7)
+    alphabet = string.printable + "\x00\x01\x1c\x1d\x1e\x1f\x7f"
+    for _ in range(20_000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        assert fold(text) == _fold_by_regex(text), repr(text)
+    assert fold("Caf\u00e9 \u2160 \ufb01nal") == _fold_by_regex("Caf\u00e9 \u2160 \ufb01nal") == "caf i final"
+
+
+@pytest.mark.parametrize("text", ["\u2019\u0301 odd\u00a0space", "\u201cA\u201d \u2013 \uff21\uff12",
+                                  "e\u0301t\u00e9 \u212b", "\u2013\u0338 < \u0338", "\u3000tab\u00a0\u2009thin",
+                                  "Caf\u00e9 \u2160 \ufb01nal"])
+def test_folded_keys_of_an_entry_title_equal_those_of_its_normalized_title(text: str) -> None:
+    """normalize_text is idempotent, so keys from the entry's title equal story_key of the stored title."""
+    day = date(2026, 1, 2)
+    assert normalize_text(normalize_text(text)) == normalize_text(text)
+    assert folded_story_key(fold(text), day.isoformat()) == story_key(normalize_text(text), day)
+    assert folded_item_key(fold(text), day.isoformat()) == item_key(text, day) == item_key(normalize_text(text), day)
+    assert folded_item_key(fold(text), None) == item_key(text, None)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from monitor import pipeline
 from monitor.config import Settings, load_settings
+from monitor.models import Entry, Listing
 from monitor.pipeline import Context, run_source
-from monitor.runner import close_context, open_context
+from monitor.runner import close_context, open_context, run_all
+from monitor.store import Store, utcnow
 from tests.conftest import write_config
 from tests.sitekit import EXTERNAL, LATEST, LocalSite, Story, publish
 
@@ -189,3 +193,62 @@ def test_article_answering_404_on_recheck_is_removed(tmp_path: Path, site: Local
     del site.routes[f"/en/article/detail/{PEARS.hexid()}"]
     run_source(ctx, src)
     assert ctx.store.query("SELECT title FROM items WHERE removed_at IS NOT NULL") == [{"title": PEARS.title}]
+
+
+def test_entry_stored_by_another_source_meanwhile_gains_only_its_url(tmp_path: Path, site: LocalSite,
+                                                                      ctx_for: object) -> None:
+    """An item another source stores between a run's lookup and its transaction stays one item with both URLs."""
+    publish(site, EXTERNAL, [PEARS], salt="ext")
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST, "external": EXTERNAL}, articles=False))  # type: ignore[operator]
+    latest, external = ctx.settings.sources
+    entries = [Entry(url=f"{site.base}/en/article/detail/{s.hexid()}", title=s.title, published=s.day)
+               for s in (PEARS, BRIDGE)]
+    planned = pipeline._plan(ctx, latest, Listing(entries=entries, layout="kcna-detail"))
+    assert [p.item_id for p in planned] == [None, None]
+    assert run_source(ctx, external).new_items == 1  # stores PEARS first
+    summary = pipeline.RunSummary(latest.name, "ok", entries=2)
+    classified = {id(p): pipeline._classify(ctx.ready_classifier, p) for p in planned}
+    pipeline._store(ctx, latest, planned, classified, summary, utcnow(), 200, (None, None), "kcna-detail")
+    assert summary.new_items == 1
+    pears = ctx.store.scalar("SELECT id FROM items WHERE title = ?", (PEARS.title,))
+    assert planned[0].item_id == pears and not planned[0].inserted and planned[1].inserted
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 2
+    assert ctx.store.scalar("SELECT COUNT(*) FROM item_urls WHERE item_id = ?", (pears,)) == 2
+    assert ctx.store.scalar("SELECT COUNT(*) FROM revisions") == 2
+
+
+def test_new_items_get_the_ids_of_their_own_rows(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:
+    """Each new entry's URL and first revision point at the items row stored for that entry."""
+    stories = [Story(f"Cooperative Farm {n} Completes Autumn Ploughing", ("Done.",), DAY) for n in range(7)]
+    publish(site, LATEST, [PEARS, *stories])
+    ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}, articles=False))  # type: ignore[operator]
+    assert run_source(ctx, ctx.settings.sources[0]).new_items == 8
+    assert ctx.store.scalar("SELECT COUNT(*) FROM item_urls u JOIN items i ON i.id = u.item_id "
+                            "WHERE u.url = i.url") == 8
+    assert ctx.store.scalar("SELECT COUNT(*) FROM revisions r JOIN items i ON i.id = r.item_id "
+                            "WHERE r.title = i.title AND r.content_hash = i.content_hash") == 8
+
+
+def test_a_cycle_leaves_every_stored_item_in_the_search_index(tmp_path: Path, site: LocalSite) -> None:
+    """After `run_all` the full-text index holds every item the cycle stored; closing indexes what runs left."""
+    publish(site, LATEST, [PEARS, BRIDGE])
+    publish(site, EXTERNAL, [MEETING], salt="ext")
+    ctx = open_context(make(tmp_path, site, {"latest": LATEST, "external": EXTERNAL}))
+    run_all(ctx, ctx.settings.sources)
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 3
+    assert ctx.store.search_index_lag() == 0
+    assert ctx.store.scalar("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH 'footbridge'") == 1
+    publish(site, LATEST, [PEARS, BRIDGE, MEETING_MIRROR])
+    run_source(ctx, ctx.settings.sources[0])
+    assert ctx.store.search_index_lag() == 1
+    close_context(ctx)
+    close_context(ctx)  # a second close is harmless
+    reopened = Store(ctx.settings.db_path)
+    assert reopened.search_index_lag() == 0
+    reopened.close()
+
+
+def test_json_lists_are_written_as_json_dumps_writes_them() -> None:
+    """Participants, countries and reasons are stored as the exact text json.dumps gives."""
+    for values in ([], ["Choe Son-hui"], ['say "hi"', "back\\slash", "Caf\u00e9 \u2013 \u0411", "tab\there\n"]):
+        assert pipeline._json_list(values) == json.dumps(values)

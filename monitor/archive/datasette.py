@@ -57,7 +57,11 @@ TABLES: dict[str, dict[str, Any]] = {
         "sort_desc": "started_at",
     },
     "channels": {"description": "Alert channels an operator has disabled."},
-    "items_fts": {"description": "Full-text index of items (SQLite FTS5), kept in step by triggers.",
+    "items_fts": {"description": "Full-text index of items (SQLite FTS5), brought up to date in batches (every "
+                                 "minute in the daemon, before each `monitor search`): items with an id above "
+                                 "fts_state.indexed_through are not in it yet.",
+                  "hidden": True},
+    "fts_state": {"description": "High-water mark of the full-text index: the highest item id it holds.",
                   "hidden": True},
 }
 

@@ -106,6 +106,11 @@ def search(store: Store, query: str, *, source: str | None = None, category: str
            since: str | date | None = None, until: str | date | None = None, limit: int = 50) -> list[SearchHit]:
     """Items matching `query` (see fts_query), best first by bm25, filtered like `items`; ValueError on a bad query."""
     match = fts_query(query)
+    try:
+        store.update_search_index()  # items stored since the last batch are indexed first: search sees them all
+    except sqlite3.OperationalError as exc:
+        raise ValueError(f"cannot search: {store.search_index_lag()} newest item(s) are not in the full-text index "
+                         f"yet and it cannot be brought up to date here ({exc})") from None
     where, params = item_filters(source=source, category=category, since=since, until=until)
     weights = ", ".join(str(w) for w in WEIGHTS)
     sql = (f"SELECT i.*, snippet(items_fts, -1, ?, ?, '…', 16) AS snip, bm25(items_fts, {weights}) AS score "
