@@ -19,7 +19,7 @@ from monitor.config import Settings, SourceSettings
 from monitor.dispatch import Dispatcher
 from monitor.logging import get_logger
 from monitor.pipeline import Context, run_source
-from monitor.runner import close_context, enabled_sources, open_context
+from monitor.runner import close_context, enabled_sources, index_new_items, open_context
 from monitor.sdnotify import Notifier
 
 log = get_logger("daemon")
@@ -75,13 +75,7 @@ class Daemon:
             self.dispatcher.run_once()
 
     def _search_index_job(self) -> None:
-        try:
-            added = self.ctx.store.update_search_index()
-        except sqlite3.Error as exc:  # tried again at the next tick; `monitor search` catches up by itself
-            log.error("cannot update the full-text index", error=str(exc))
-            return
-        if added:
-            log.debug("full-text index updated", items=added)
+        index_new_items(self.ctx.store)
 
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()

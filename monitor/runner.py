@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import threading
 from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -11,9 +12,12 @@ from pathlib import Path
 from monitor.classify import Classifier
 from monitor.config import Settings, SourceSettings
 from monitor.fetch import Fetcher, host_key
+from monitor.logging import get_logger
 from monitor.outbox import release_stale_claims
 from monitor.pipeline import Context, RunSummary, run_source
 from monitor.store import Store
+
+log = get_logger("runner")
 
 
 def open_context(settings: Settings) -> Context:
@@ -52,10 +56,23 @@ def close_context(ctx: Context) -> None:
     """Bring the full-text index up to date, then release what open_context took (again: nothing to do)."""
     try:
         if not ctx.store.closed:
-            ctx.store.update_search_index()
+            index_new_items(ctx.store)
     finally:
         ctx.fetcher.close()
         ctx.store.close()
+
+
+def index_new_items(store: Store) -> int:
+    """Add the items stored since the last batch to the full-text index; a locked or failing database is logged,
+    not raised: the items are stored, and the next batch (or `monitor search`) indexes them."""
+    try:
+        added = store.update_search_index()
+    except sqlite3.Error as exc:
+        log.warning("full-text index not updated; the next batch or search catches up", error=str(exc))
+        return 0
+    if added:
+        log.debug("full-text index updated", items=added)
+    return added
 
 
 def enabled_sources(settings: Settings, names: list[str] | None = None) -> list[SourceSettings]:
@@ -93,5 +110,5 @@ def run_all(ctx: Context, sources: list[SourceSettings]) -> list[RunSummary]:
     with ThreadPoolExecutor(max_workers=min(len(lanes), 64), thread_name_prefix="source") as pool:
         for future in [pool.submit(lane, q) for q in lanes]:
             future.result()
-    ctx.store.update_search_index()  # the cycle's new items reach the full-text index in one batch
+    index_new_items(ctx.store)  # the cycle's new items reach the full-text index in one batch
     return [results[s.name] for s in sources]

@@ -155,3 +155,22 @@ def test_items_waiting_for_the_index_are_not_corruption(tmp_path: Path) -> None:
     assert store.scalar("PRAGMA integrity_check") == "ok"
     with store.transaction() as db:
         db.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+
+
+def test_a_locked_database_leaves_the_batch_for_later(tmp_path: Path) -> None:
+    """While another process holds the write lock, `index_new_items` logs and returns 0; the next call indexes."""
+    from monitor.runner import index_new_items
+
+    store = make_store(tmp_path)
+    item = add_item(store, "Silkworm Breeding Station Expands", teaser="Cocoons of a new strain.")
+    store.conn.execute("PRAGMA busy_timeout=50")
+    other = sqlite3.connect(str(tmp_path / "monitor.db"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert index_new_items(store) == 0
+        assert store.search_index_lag() == 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert index_new_items(store) == 1
+    assert _matches(store, "cocoons") == [item]
