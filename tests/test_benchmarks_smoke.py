@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import alert, classify, ingest, pages, parse, poll, soak
+from benchmarks import accuracy, alert, classify, ingest, pages, parse, poll, soak
 from benchmarks.__main__ import render
 
 
@@ -47,6 +47,15 @@ def test_classify_quick_rates() -> None:
     """The quick classification benchmark reports a positive rate for invented items."""
     section = classify.run(quick=True)
     assert _sane(section.figures["classify_invented_per_s"])
+
+
+def test_accuracy_reports_the_eval_targets() -> None:
+    """On the real corpus the accuracy section gives the F1, high-level and participant checks, each in [0, 1]."""
+    if not classify.CORPUS.exists():
+        pytest.skip("the labelled corpus in ../shared is absent")
+    section = accuracy.run(quick=True)
+    assert len(section.checks) == 3 and len(section.rows) == 5
+    assert all(0.0 <= v <= 1.0 for v in section.figures.values())
 
 
 def test_invented_meetings_are_meetings() -> None:
