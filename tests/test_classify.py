@@ -110,7 +110,7 @@ def test_banquet_in_honour_of_visiting_leader_is_meeting(clf: Classifier) -> Non
     ("Respected Comrade Kim Jong Un Sends Greetings to Cuban President",
      "Kim Jong Un sent a message of greeting to Miguel Diaz-Canel on the national holiday of Cuba."),
     ("Respected Comrade Kim Jong Un Receives Floral Basket from Vietnamese President", None),
-    ("Press Statement of Spokesperson for DPRK Foreign Ministry",
+    ("Spokesperson for DPRK Foreign Ministry Issues Press Statement on Naval Drills",
      "The U.S. has again staged provocative war drills, the spokesperson said."),
     ("KCNA Commentary Slams Japan's Militarist Moves", None),
     ("Mongolian Trade Delegation Arrives in Pyongyang", None),
@@ -141,8 +141,8 @@ def test_foreign_relations_items_that_are_not_meetings_are_diplomatic(clf: Class
     ("Talks Given on Revolutionary History", "Talks were given on the revolutionary history of the leaders."),
     ("Respected Comrade Kim Jong Un Inspects Munitions Enterprise", None),
     ("DPRK Missile Administration Test-fires New-type Cruise Missile", None),
-    ("Choe Ryong Hae Meets Congratulatory Group of Koreans in Japan",
-     "Choe Ryong Hae met members of the congratulatory group of Koreans in Japan on September 8."),
+    ("Pak Thae Song Meets Visiting Art Troupe of Koreans in Japan",
+     "Pak Thae Song met members of the art troupe of Koreans in Japan visiting the homeland on May 3."),
     ("DPRK Team Wins Gold Medal at Asian Weightlifting Championships", None),
     ("Bumper Maize Harvest at Farms in South Hwanghae Province", None),
 ])
@@ -155,8 +155,8 @@ def test_hard_negatives_are_not_meetings(clf: Classifier, title: str, text: str 
 
 def test_overseas_koreans_meeting_is_diplomatic_not_meeting(clf: Classifier) -> None:
     """A senior official meeting Koreans living in Japan is diplomatic (corpus rule), never a meeting."""
-    c = _c(clf, "Choe Ryong Hae Meets Congratulatory Group of Koreans in Japan",
-           "Choe Ryong Hae met members of the congratulatory group of Koreans in Japan on September 8.")
+    c = _c(clf, "Pak Thae Song Meets Visiting Art Troupe of Koreans in Japan",
+           "Pak Thae Song met members of the art troupe of Koreans in Japan visiting the homeland on May 3.")
     assert c.category == "diplomatic"
 
 
