@@ -44,7 +44,7 @@ def normalize_text(text: str) -> str:
 _FOLD_ASCII = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 
 
-def fold(text: str) -> str:
+def key_fold(text: str) -> str:
     """Text as identity keys compare it: normalized, case-folded, runs of anything but [0-9a-z] one space."""
     if text.isascii():  # the common case: the same result without NFKC or a regular expression
         return b" ".join(text.encode("ascii").translate(_FOLD_ASCII).split()).decode("ascii")
@@ -57,11 +57,11 @@ def _sha(text: str) -> str:
 
 def item_key(title: str, published: date | None) -> str:
     """Identity of an item: the hash of its folded title and date, the same under every URL it is listed at."""
-    return folded_item_key(fold(title), published.isoformat() if published else None)
+    return folded_item_key(key_fold(title), published.isoformat() if published else None)
 
 
 def folded_item_key(folded: str, day: str | None) -> str:
-    """`item_key` of a title already passed through `fold` and a date already in ISO form."""
+    """`item_key` of a title already passed through `key_fold` and a date already in ISO form."""
     return _sha(f"{folded}|{day or ''}")
 
 
@@ -72,9 +72,9 @@ def content_hash(title: str, body: str | None) -> str:
 
 def story_key(title: str, published: date | None) -> str:
     """Key grouping the same story across outlets: date plus folded title."""
-    return folded_story_key(fold(title), published.isoformat() if published else None)
+    return folded_story_key(key_fold(title), published.isoformat() if published else None)
 
 
 def folded_story_key(folded: str, day: str | None) -> str:
-    """`story_key` of a title already passed through `fold` and a date already in ISO form."""
+    """`story_key` of a title already passed through `key_fold` and a date already in ISO form."""
     return f"{day or 'undated'}:{folded[:120]}"

@@ -17,7 +17,7 @@ from monitor.events import MeetingReport, attach_report, event_payload
 from monitor.fetch import Fetcher, FetchError
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
-from monitor.normalize import canonical_url, content_hash, fold, folded_item_key, folded_story_key, normalize_text
+from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.outbox import enqueue
 from monitor.sources import get_adapter
 from monitor.store import Store, iso, utcnow
@@ -83,7 +83,7 @@ class _Planned:
     recheck: bool = False
     gone: bool = False  # a recheck of the article answered 404/410
     inserted: bool = False  # this run created the item
-    folded: str = ""  # the entry's title through `fold` (for the item and story keys)
+    folded: str = ""  # the entry's title through `key_fold` (for the item and story keys)
     day: str | None = None  # the entry's date in ISO form
 
 
@@ -162,7 +162,7 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing) -> list[_Planned]
         url = canonical_url(entry.url)
         if url not in seen:
             seen.add(url)
-            folded = fold(entry.title)
+            folded = key_fold(entry.title)
             day = entry.published.isoformat() if entry.published else None
             planned.append(_Planned(entry, url, folded_item_key(folded, day), None, folded=folded, day=day))
     by_url = _known(ctx, _KNOWN_BY_URL, [p.url for p in planned])
@@ -391,7 +391,7 @@ def _insert_new(ctx: Context, db: Database, src: SourceSettings, new: list[_Plan
         title, folded = normalize_text(entry.title), p.folded
         if not title and article is not None and article.title:
             title = normalize_text(article.title)
-            folded = fold(title)
+            folded = key_fold(title)
         body = article.body if article is not None else None
         day = p.day
         if day is None and article is not None and article.published is not None:

@@ -12,10 +12,10 @@ import pytest
 from monitor.normalize import (
     canonical_url,
     content_hash,
-    fold,
     folded_item_key,
     folded_story_key,
     item_key,
+    key_fold,
     normalize_text,
     story_key,
 )
@@ -74,13 +74,13 @@ def _fold_by_regex(text: str) -> str:
 
 
 def test_ascii_fold_matches_the_general_rule() -> None:
-    """The fast fold of ASCII text equals NFKC, case fold and non-word runs to one space, on random ASCII."""
+    """The fast key_fold of ASCII text equals NFKC, case fold and non-word runs to one space, on random ASCII."""
     rnd = random.Random(7)
     alphabet = string.printable + "\x00\x01\x1c\x1d\x1e\x1f\x7f"
     for _ in range(20_000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
-        assert fold(text) == _fold_by_regex(text), repr(text)
-    assert fold("Caf\u00e9 \u2160 \ufb01nal") == _fold_by_regex("Caf\u00e9 \u2160 \ufb01nal") == "caf i final"
+        assert key_fold(text) == _fold_by_regex(text), repr(text)
+    assert key_fold("Caf\u00e9 \u2160 \ufb01nal") == _fold_by_regex("Caf\u00e9 \u2160 \ufb01nal") == "caf i final"
 
 
 @pytest.mark.parametrize("text", ["\u2019\u0301 odd\u00a0space", "\u201cA\u201d \u2013 \uff21\uff12",
@@ -90,6 +90,7 @@ def test_folded_keys_of_an_entry_title_equal_those_of_its_normalized_title(text:
     """normalize_text is idempotent, so keys from the entry's title equal story_key of the stored title."""
     day = date(2026, 1, 2)
     assert normalize_text(normalize_text(text)) == normalize_text(text)
-    assert folded_story_key(fold(text), day.isoformat()) == story_key(normalize_text(text), day)
-    assert folded_item_key(fold(text), day.isoformat()) == item_key(text, day) == item_key(normalize_text(text), day)
-    assert folded_item_key(fold(text), None) == item_key(text, None)
+    assert folded_story_key(key_fold(text), day.isoformat()) == story_key(normalize_text(text), day)
+    assert folded_item_key(key_fold(text), day.isoformat()) == item_key(text, day) \
+        == item_key(normalize_text(text), day)
+    assert folded_item_key(key_fold(text), None) == item_key(text, None)
