@@ -166,6 +166,22 @@ def test_domestic_items_are_domestic(clf: Classifier) -> None:
     assert (c.category, c.participants, c.countries) == ("domestic", [], [])
 
 
+@pytest.mark.parametrize(("title", "text", "category"), [
+    ("Homage Paid", "Officials paid homage at the Friendship Tower in Pyongyang on Monday.", "diplomatic"),
+    ("Homage Paid", "Working people paid homage to the Chinese People's Volunteers' fallen at a cemetery.",
+     "diplomatic"),
+    ("Homage Paid", "Working people paid homage to the fallen heroes at the Revolutionary Martyrs Cemetery.",
+     "domestic"),
+    ("Hymn Sung", "Members of the General Association of Korean Residents in the capital of a neighbour sang.",
+     "diplomatic"),
+    ("New Year Celebrated", "Working people across the country saw the new year in at a celebration.", "domestic"),
+])
+def test_title_without_cue_defers_to_what_the_lead_names(clf: Classifier, title: str, text: str,
+                                                          category: str) -> None:
+    """A title with no cue word is decided by its lead: a memorial to foreign soldiers or Koreans abroad count."""
+    assert _c(clf, title, text).category == category
+
+
 # ---------------------------------------------------------------- names
 @pytest.mark.parametrize(("raw", "canonical"), [
     ("Choe Son-hui", "Choe Son Hui"), ("CHOE SON HUI", "Choe Son Hui"), ("Choe  Son Hui", "Choe Son Hui"),

@@ -16,7 +16,7 @@ from monitor.classify.quick import QuickWords, View
 from monitor.classify.text import fold, squash
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
-RULES_VERSION = "2026.10.1"
+RULES_VERSION = "2026.12.1"
 
 Category = Literal["meeting", "diplomatic", "domestic"]
 
@@ -124,8 +124,10 @@ class Classifier:
         quick = self._quick
         if rules.no_title_cue(tw) and quick.official_words.isdisjoint(lw.set) \
                 and quick.official_words.isdisjoint(tw.set) and _OVERSEAS_LEAD.isdisjoint(lw.set) \
-                and not quick.countries(tw) and not quick.countries(lw):
-            # nothing foreign in the title, and the lead names no foreign state or official: domestic
+                and not quick.countries(tw) and not quick.countries(lw) and rules.foreign_memorial(lw) is None \
+                and ("korean" not in lw.set or not rules.overseas_koreans(lead, lw)):
+            # no cue in the title, and the lead names no foreign state or official, no Koreans abroad and no
+            # memorial to foreign soldiers: domestic
             return _result("domestic", False, [], [], {}, 0.9, ["no foreign-relations cue"])
         cut = principal_end(lead)
         sw = lw.head(cut)

@@ -272,13 +272,18 @@ def foreign_memorial(w: Words) -> str | None:
     return w.phrase(_MEMORIAL)
 
 
-_ALL_TITLE_CUES = (_RECEIVE | _THINGS | _MET | _MEAL | _NOT_MEETING | _DIPLOMATIC | _MESSAGE | _OVERSEAS_WORDS
-                   | _ABROAD | _ws("""meet talks talk credentials envoy inaugural inauguration embassy delegation
-                   delegations leaves left minister fm comments yo paper answers answer charge corps mission missions
-                   analyst courtesy farewell dialogue asia latin middle countries world cpv tower towers soviet
-                   volunteers"""))
+# The title words some rule acts on even when neither title nor lead names a foreign state or official (the
+# classifier checks those apart): foreign-relations genres, travel, places abroad, Koreans abroad, memorials to
+# foreign soldiers; and the meeting words, so that a meeting without a foreign side is told as one. Words that
+# only qualify another cue (the things received, "Greetings", "Ceremony", "New") are not among them.
+_TITLE_CUES = (_RECEIVE | _MET | _MEAL | _DIPLOMATIC | _DELEGATION | _MINISTER | _OVERSEAS_WORDS | _ABROAD
+               | _ws("""meet talks talk credentials envoy inaugural inauguration courtesy farewell dialogue leaves left
+               arrives comments yo paper answers answer charge corps mission missions analyst asia latin middle
+               countries cpv tower towers soviet volunteers"""))
+# a phrase cue whose words are common alone: the title counts when one of these phrases is in it
+_TITLE_PHRASE_CUES = Phrases(" world political")
 
 
 def no_title_cue(title: Words) -> bool:
-    """Whether a title has none of the words any meeting or foreign-relations rule looks for."""
-    return title.set.isdisjoint(_ALL_TITLE_CUES)
+    """Whether a title has none of the words (or phrases) a rule acts on without a foreign state or official."""
+    return title.set.isdisjoint(_TITLE_CUES) and title.phrase(_TITLE_PHRASE_CUES) is None
