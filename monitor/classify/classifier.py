@@ -73,8 +73,10 @@ def lead_of(text: str | None) -> str:
     return squash(text)[:_LEAD_LIMIT]
 
 
-_PRESENT = (" present there", " also present", " were present", " accompanied by", " attended by", " present at ",
-            " present on ", " present were", "present there")
+# the phrases that start the list of people present, after the principals: all but two contain "present"
+_PRESENT = (" present there", " also present", " were present", " present at ", " present on ", " present were",
+            "present there")
+_ESCORTED = (" accompanied by", " attended by")
 _SENTENCE_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)\"'")
 
 
@@ -96,7 +98,8 @@ def principal_end(lead: str) -> int:
                 break
         i = lead.find(".", i + 1)
     low = lead[:end].lower()
-    for phrase in _PRESENT:
+    phrases = (*_PRESENT, *_ESCORTED) if "present" in low else _ESCORTED
+    for phrase in phrases:
         k = low.find(phrase)
         if k != -1:
             end = min(end, k)

@@ -148,11 +148,9 @@ class QuickWords:
                 if entry not in same:
                     same.append(entry)
         self.keys = frozenset(self.entries)
-        # generic phrases grouped on their longest word: one test on the text rules a group out
-        groups: dict[str, list[tuple[str, list[str], str]]] = {}
-        for g in self.generic:
-            groups.setdefault(max(g[0].split(), key=len), []).append(g)
-        self.generic_groups = list(groups.items())
+        # generic phrases, each with the set of its words: a text lacking one of them cannot contain the phrase
+        self.generic_words = [(frozenset(phrase.split()), phrase, supers, country)
+                              for phrase, supers, country in self.generic]
         # keys whose phrases are all acronyms: the capitals a text must contain for any of them to count
         self.capitals = {k: k[:2].upper() for k, es in self.entries.items() if all(e[3] for e in es)}
         home_words = {w for h in home for w in h}
@@ -170,16 +168,16 @@ class QuickWords:
         out: list[str] = []
         lows = view.list
         low_text = ""
-        for anchor, phrases in self.generic_groups:
-            if anchor not in view.text:  # every phrase of the group contains the anchor word
+        words = view.set
+        for needed, phrase, supers, country in self.generic_words:
+            if not needed <= words:
                 continue
             if not low_text:
                 low_text = " ".join(lows)
-            for phrase, supers, country in phrases:
-                if phrase in low_text:
-                    n = low_text.count(phrase)
-                    if n > sum(low_text.count(h) for h in supers) and country not in out:
-                        out.append(country)
+            if phrase in low_text:
+                n = low_text.count(phrase)
+                if n > sum(low_text.count(h) for h in supers) and country not in out:
+                    out.append(country)
         keyed = self.keys & view.set
         if keyed:
             # an acronym ("UN", "U.S.") counts only in capitals: "Kim Jong Un" does not name the UN
