@@ -99,6 +99,7 @@ class _Entry(NamedTuple):
     kind: str
     seq: tuple[str, ...]
     rest: list[str]  # seq[2:], as a list to compare with a slice of the words (the first two are keys)
+    size: int  # len(seq)
     key: int
     case: str  # "any" | "cap" (every word capitalised) | "upper" (acronym)
 
@@ -122,7 +123,7 @@ class Lexicon:
         entries = self._by_first.setdefault(seq[0], [])
         if any(e.kind == kind and e.seq == seq and e.key == key for e in entries):
             return
-        entry = _Entry(kind, seq, list(seq[2:]), key, case)
+        entry = _Entry(kind, seq, list(seq[2:]), len(seq), key, case)
         entries.append(entry)
         entries.sort(key=lambda e: -len(e.seq))
         if len(seq) == 1:
@@ -147,24 +148,28 @@ class Lexicon:
         lows = tokens.lows
         n = len(lows)
         by_first, single, by_pair = self._by_first, self._single, self._by_pair
-        for i, w in enumerate(lows):
-            if w not in by_first:
-                continue
+        caps: list[bool] | None = None
+        for i in [i for i, w in enumerate(lows) if w in by_first]:
+            w = lows[i]
             longer = by_pair.get((w, lows[i + 1])) if i + 1 < n else None
             one = single.get(w)
             for entries in (longer, one):
                 if entries is None:
                     continue
                 for e in entries:
-                    k = len(e.seq)
+                    k = e.size
                     if k > 2 and lows[i + 2:i + k] != e.rest:
                         continue
                     kind = e.kind
                     if free_from.get(kind, 0) > i:
                         continue
-                    if e.case == "cap" and not tokens.caps[i]:
-                        continue
-                    if e.case == "upper" and not all(tokens.uppers[i:i + k]):
+                    case = e.case
+                    if case == "cap":
+                        if caps is None:
+                            caps = tokens.caps
+                        if not caps[i]:
+                            continue
+                    elif case == "upper" and not all(tokens.uppers[i:i + k]):
                         continue
                     out.append(Match(kind, i, i + k, e.key))
                     free_from[kind] = i + k
