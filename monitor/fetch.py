@@ -30,9 +30,10 @@ class FetchError(Exception):
     """A fetch that failed after its retries; `kind` says what went wrong, `retry_after` when to come back."""
 
     def __init__(self, kind: ErrorKind, message: str, *, status: int | None = None,
-                 retry_after: float | None = None, attempts: int = 1) -> None:
+                 retry_after: float | None = None, attempts: int = 1, unresolved: bool = False) -> None:
         super().__init__(message)
         self.kind = kind
+        self.unresolved = unresolved  # the host name did not resolve: nothing reached the host
         self.status = status
         self.retry_after = retry_after
         self.attempts = attempts
@@ -105,8 +106,8 @@ class HostGate:
                 slot = self._slots[host] = _HostSlot(threading.BoundedSemaphore(self._concurrency))
             return slot
 
-    def acquire(self, host: str) -> None:
-        """Block until a request to `host` may start."""
+    def acquire(self, host: str) -> float:
+        """Block until a request to `host` may start; return its start time (for `unused`)."""
         slot = self._slot(host)
         slot.semaphore.acquire()
         with slot.lock:
@@ -115,6 +116,15 @@ class HostGate:
             slot.next_start = start + self._min_delay
         if start > now:
             self._sleep(start - now)
+        return start
+
+    def unused(self, host: str, start: float) -> None:
+        """The request that started at `start` never reached the host (its name did not resolve): the next
+        one need not wait the delay, unless another request has started since."""
+        slot = self._slot(host)
+        with slot.lock:
+            if slot.next_start == start + self._min_delay:
+                slot.next_start = start
 
     def release(self, host: str) -> None:
         """Mark a request to `host` finished."""
@@ -212,12 +222,15 @@ class Fetcher:
         started = time.monotonic()
         while True:
             attempts += 1
-            self.gate.acquire(host)
+            start = self.gate.acquire(host)
             try:
                 return self._once(url, headers, attempts, started)
             except FetchError as exc:
                 exc.attempts = attempts
-                retryable = (exc.kind == "network" and "DNS" not in str(exc)) or (
+                unresolved = exc.unresolved
+                if unresolved:  # nothing was sent to the host: no politeness delay is owed
+                    self.gate.unused(host, start)
+                retryable = (exc.kind == "network" and not unresolved) or (
                     exc.kind == "http" and exc.status in RETRY_STATUSES)
                 if exc.retry_after is not None:
                     exc.kind = "retry_after"
@@ -269,13 +282,18 @@ class Fetcher:
             phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "reading from"
             raise FetchError("timeout", f"timed out {phase} {url}") from None
         except httpx.TransportError as exc:
-            raise FetchError("network", f"cannot reach {url}: {_reason(exc)}") from None
+            reason = _reason(exc)
+            raise FetchError("network", f"cannot reach {url}: {reason}", unresolved=reason == _UNRESOLVED) from None
+
+
+_UNRESOLVED = "host name not found (DNS)"
 
 
 def _reason(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
-    for known, plain in (("Name or service not known", "host name not found (DNS)"),
-                         ("Temporary failure in name resolution", "host name not found (DNS)"),
+    for known, plain in (("Name or service not known", _UNRESOLVED),
+                         ("Temporary failure in name resolution", _UNRESOLVED),
+                         ("No address associated with hostname", _UNRESOLVED),
                          ("Connection refused", "connection refused"),
                          ("Connection reset", "connection reset by peer"),
                          ("Network is unreachable", "network unreachable")):

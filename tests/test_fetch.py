@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from monitor.config import FetchSettings
@@ -156,6 +157,33 @@ def test_host_gate_spaces_request_starts() -> None:
     gate.release("b:80")
     assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.19
     assert time.monotonic() - t0 < 0.05
+
+
+class _UnresolvedNames(httpx.BaseTransport):
+    """A transport whose every host name fails to resolve, as getaddrinfo reports it (nothing is sent)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+
+def test_unresolved_host_owes_no_politeness_delay() -> None:
+    """A request whose host name does not resolve fails at once, unretried, and the next one to that host
+    does not wait min_delay; a request that did reach the host still holds the next one back."""
+    waits: list[float] = []
+    gate = HostGate(concurrency=1, min_delay=5.0, sleep=waits.append)
+    settings = FetchSettings(timeout=5, connect_timeout=2, min_delay=5.0, retries=2)
+    f = Fetcher(settings, transport=_UnresolvedNames(), gate=gate, sleep=waits.append)
+    for path in ("a", "b", "c"):
+        with pytest.raises(FetchError) as exc:
+            f.get(f"http://www.example.invalid/{path}")
+        assert exc.value.unresolved and exc.value.attempts == 1
+        assert "host name not found (DNS)" in str(exc.value)
+    assert waits == []
+    gate.acquire("www.example.invalid:80")  # a request that went out
+    gate.release("www.example.invalid:80")
+    gate.acquire("www.example.invalid:80")
+    assert len(waits) == 1 and waits[0] > 4.9
+    f.close()
 
 
 def _slow_then_ok(req: Request) -> Reply:
