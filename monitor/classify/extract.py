@@ -86,6 +86,20 @@ class Found:
         return out
 
 
+# what a gap between two words is: (ends a clause, ends a sentence, may follow an abbreviation), by its text;
+# gaps repeat (", ", ". ", " ("), so each is looked at once (the table is emptied if it ever grows large)
+_GAP_KINDS: dict[str, tuple[bool, bool, bool]] = {}
+
+
+def _gap_kind(gap: str) -> tuple[bool, bool, bool]:
+    kind = (_CLAUSE_GAP.search(gap) is not None, _BOUNDARY_GAP.search(gap) is not None,
+            _ABBREVIATION_GAP.match(gap) is not None)
+    if len(_GAP_KINDS) >= 4096:
+        _GAP_KINDS.clear()
+    _GAP_KINDS[gap] = kind
+    return kind
+
+
 class _Bounds:
     """Where clauses end in a text: the words preceded by a full stop, a bracket... (`stops`), or also a comma."""
 
@@ -93,18 +107,20 @@ class _Bounds:
 
     def __init__(self, tokens: Tokens) -> None:
         # one pass: a gap that ends a sentence also ends a clause, and the abbreviation exception is the same
-        gaps, lows = tokens.gaps, tokens.lows
+        gaps, lows, words = tokens.gaps, tokens.lows, tokens.words
         stops: list[int] = []
         clauses: list[int] = []
+        kinds = _GAP_KINDS
         for i in [i for i, g in enumerate(gaps) if g != " "]:
             g = gaps[i]
-            if _CLAUSE_GAP.search(g) is None:
+            clause, boundary, abbreviation = kinds.get(g) or _gap_kind(g)
+            if not clause:
                 continue
             # "C.C., WPK" and "U.S." are abbreviations, not the end of a clause
-            if i > 0 and len(lows[i - 1]) == 1 and tokens.caps[i - 1] and _ABBREVIATION_GAP.match(g):
+            if abbreviation and i > 0 and len(lows[i - 1]) == 1 and words[i - 1][0].isupper():
                 continue
             clauses.append(i)
-            if _BOUNDARY_GAP.search(g) is not None:
+            if boundary:
                 stops.append(i)
         self.stops = frozenset(stops)
         self.clauses = frozenset(clauses)

@@ -148,7 +148,7 @@ class Lexicon:
         lows = tokens.lows
         n = len(lows)
         by_first, single, by_pair = self._by_first, self._single, self._by_pair
-        caps: list[bool] | None = None
+        spelled = tokens.words  # the case tests read the few words they need, not a list made for every word
         for i in [i for i, w in enumerate(lows) if w in by_first]:
             w = lows[i]
             longer = by_pair.get((w, lows[i + 1])) if i + 1 < n else None
@@ -165,11 +165,9 @@ class Lexicon:
                         continue
                     case = e.case
                     if case == "cap":
-                        if caps is None:
-                            caps = tokens.caps
-                        if not caps[i]:
+                        if not spelled[i][0].isupper():
                             continue
-                    elif case == "upper" and not all(tokens.uppers[i:i + k]):
+                    elif case == "upper" and not all(spelled[j][:2].isupper() for j in range(i, i + k)):
                         continue
                     out.append(Match(kind, i, i + k, e.key))
                     free_from[kind] = i + k
