@@ -43,7 +43,7 @@ def words(text: str) -> list[str]:
 class Tokens:
     """The words of an already folded text (without "the"), with the characters before each and capitalisation."""
 
-    __slots__ = ("_caps", "_uppers", "gaps", "lows", "words")
+    __slots__ = ("_caps", "gaps", "lows", "words")
 
     def __init__(self, text: str) -> None:
         parts = _SPLIT.split(text)  # gap, word, gap, word, ..., gap; "the" stays inside a gap
@@ -53,7 +53,6 @@ class Tokens:
         self.gaps = gaps
         self.lows = " ".join(words).lower().split()
         self._caps: list[bool] | None = None
-        self._uppers: list[bool] | None = None
 
     def __len__(self) -> int:
         return len(self.words)
@@ -64,13 +63,6 @@ class Tokens:
         if self._caps is None:
             self._caps = [w[0].isupper() for w in self.words]
         return self._caps
-
-    @property
-    def uppers(self) -> list[bool]:
-        """Whether each word starts with two capitals (or is one capital letter)."""
-        if self._uppers is None:
-            self._uppers = [w[:2].isupper() for w in self.words]
-        return self._uppers
 
     def between(self, first: int, last: int) -> str:
         """The text from the start of word `first` to the end of word `last - 1`."""
