@@ -113,3 +113,19 @@ def test_results_equal_dataclass_construction(clf: Classifier) -> None:
     assert got == same and repr(got) == repr(same) and asdict(got) == asdict(same)
     with pytest.raises(FrozenInstanceError):
         got.category = "meeting"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("lead", "principals"), [
+    ("Kim Jong Un met the envoy. They talked.", "Kim Jong Un met the envoy"),
+    ("Talks were held with the U.S. side on Monday. Both sides spoke.", "Talks were held with the U.S. side on Monday"),
+    ("The premier received the minister. Present there were officials.", "The premier received the minister"),
+    ("The premier received the minister, accompanied by aides. Fine.", "The premier received the minister,"),
+    ("The premier received the minister and also present were vice-ministers", "The premier received the minister and"),
+    ("The premier received the minister, attended by the ambassador", "The premier received the minister,"),
+    ("The premier received the minister.the delegation left", "The premier received the minister.the delegation left"),
+])
+def test_principal_end_stops_at_the_sentence_or_the_people_present(lead: str, principals: str) -> None:
+    """The principals' sentence ends at the first real full stop or where the people present or escorting start."""
+    from monitor.classify.classifier import principal_end
+
+    assert lead[:principal_end(lead)] == principals
