@@ -23,7 +23,7 @@ def test_adapter_and_beautifulsoup_extract_the_same_rows(case: parse.Case) -> No
 
 def test_equivalence_check_notices_a_difference() -> None:
     """The equivalence check fails when the baseline extracts something else."""
-    broken = parse.Case("broken", "kcna", {}, pages.kcna_detail, lambda text, base: [])
+    broken = parse.Case("broken", "kcna", {}, pages.kcna_detail, lambda text, base: [], "a")
     with pytest.raises(AssertionError, match="disagree"):
         parse.check_equivalent(broken, pages.kcna_detail(pages.invented_stories(parse.ENTRIES)))
 
@@ -104,3 +104,16 @@ def test_report_names_machine_command_and_misses() -> None:
     assert "python -m benchmarks demo" in text
     assert "SQLite:" in text and "CPU:" in text
     assert "**missed**" in text and "**MISSED**: target x" in text
+
+
+def test_steady_fds_leaves_out_a_socket_in_flight() -> None:
+    """Open files are the least of a few readings: a transient socket is not counted, a lasting one is."""
+    class Readings:
+        def __init__(self, counts: list[int]) -> None:
+            self.counts = iter(counts)
+
+        def open_fds(self) -> int:
+            return next(self.counts)
+
+    assert soak.steady_fds(Readings([7, 6, 7, 6, 6]), gap=0) == 6  # type: ignore[arg-type]
+    assert soak.steady_fds(Readings([7, 7, 7, 7, 7]), gap=0) == 7  # type: ignore[arg-type]
