@@ -48,11 +48,6 @@ def corpus_items() -> list[tuple[str, str]]:
     return out
 
 
-def rate(classifier: Classifier, items: list[tuple[str, str]], rounds: int) -> list[float]:
-    """Items per second of `rounds` passes over `items` (single thread)."""
-    return [_pass(lambda title, lead: classifier.classify(title, lead), items) for _ in range(rounds)]
-
-
 def read_words(title: str, lead: str) -> object:
     """The floor: what any word-based classifier must do at least, the words of title and lead read into sets."""
     return frozenset(title.lower().split()), frozenset(lead.lower().split())
@@ -84,11 +79,8 @@ def run(quick: bool = False) -> Section:
         rates: list[float] = []
         floors: list[float] = []
         for r in range(rounds):  # interleaved, the order alternating
-            for variant in ((0, 1) if r % 2 else (1, 0)):
-                if variant:
-                    rates.append(_pass(lambda title, lead: classifier.classify(title, lead), items))
-                else:
-                    floors.append(_pass(read_words, items))
+            for fn, out in ((classifier.classify, rates), (read_words, floors))[::1 if r % 2 else -1]:
+                out.append(_pass(fn, items))
         cost = median([f / c for c, f in zip(rates, floors, strict=True)])
         if median(rates) < worst:
             worst, worst_floor = median(rates), median(floors)
