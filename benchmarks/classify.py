@@ -1,19 +1,32 @@
-"""Classification: items per second on one core, on invented titles and leads and on the real corpus if present."""
+"""Classification: items per second on one core, on invented titles and leads and on the real corpus if present.
+
+Two builds of the same source are measured, each in fresh processes that take turns: the classifier compiled with
+mypyc by `setup.py` (what `pip install .` installs where a C compiler is at hand) and pure Python (an editable
+install, or no compiler). Before their figures count, both must give the same classification of every item.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks import pages
 from benchmarks.report import Section, fmt
 from benchmarks.timing import median
-from monitor.classify import Classifier
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "kcna-real-labeled.jsonl"
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "kcna-real-labeled.jsonl"
+TARGET = 20_000
 _FOREIGN = (("Prime Minister of Laos", "Laos"), ("Foreign Minister of Vietnam", "Vietnam"),
             ("Ambassador of Cuba", "Cuba"), ("Delegation of Mongolian Youth", "Mongolia"))
 
@@ -62,40 +75,150 @@ def _pass(fn: Callable[[str, str], object], items: list[tuple[str, str]]) -> flo
     return len(items) / (time.perf_counter() - t0)
 
 
-def run(quick: bool = False) -> Section:
-    """Classifications per second of invented items and, when present, of the real corpus, with the floor."""
-    rounds = 3 if quick else 7
-    classifier = Classifier.load()
-    section = Section("Classification", ["input", "items", "items/s (median, one core)", "min .. max",
-                                         "floor: words read once, items/s", "classifier vs floor"])
-    sets = [("invented titles + leads", invented_items(500 if quick else 5000))]
+def _input_sets(invented: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    sets = [("invented", invented_items(invented))]
     real = corpus_items()
     if real:
-        sets.append(("real KCNA titles + leads (../shared/corpus, read at run time)", real))
-    classifier.classify(*sets[0][1][0])  # warm caches
-    worst = float("inf")
-    worst_floor = 0.0
+        sets.append(("real", real))
+    return sets
+
+
+def measure(invented: int, passes: int) -> dict[str, Any]:
+    """In this process: per input set, `passes` classifier passes interleaved with the floor's, and a digest of
+    every classification (to check that two builds agree)."""
+    from monitor.classify import Classifier, compiled
+
+    classifier = Classifier.load()
+    sets = _input_sets(invented)
+    digest = hashlib.sha256()
+    for _, items in sets:
+        for title, lead in items:
+            c = classifier.classify(title, lead)
+            digest.update(json.dumps([c.as_dict(), c.participant_countries], sort_keys=True).encode())
+    out: dict[str, Any] = {"compiled": compiled(), "digest": digest.hexdigest(), "sets": {}}
     for name, items in sets:
         rates: list[float] = []
         floors: list[float] = []
-        for r in range(rounds):  # interleaved, the order alternating
-            for fn, out in ((classifier.classify, rates), (read_words, floors))[::1 if r % 2 else -1]:
-                out.append(_pass(fn, items))
-        cost = median([f / c for c, f in zip(rates, floors, strict=True)])
-        if median(rates) < worst:
-            worst, worst_floor = median(rates), median(floors)
-        section.rows.append([name, fmt(len(items)), fmt(median(rates)), f"{fmt(min(rates))} .. {fmt(max(rates))}",
-                             fmt(median(floors)), f"{cost:.1f}x"])
-        key = "real" if "real" in name else "invented"
-        section.figures[f"classify_{key}_per_s"] = median(rates)
-        section.figures[f"classify_{key}_vs_floor"] = cost
-    section.check(f">= 20,000 items/s on one core (worst set {fmt(worst)})", worst >= 20_000)
-    section.notes.append(f"`Classifier.load().classify(title, lead)` in one thread; median of {rounds} passes.")
+        for r in range(passes):  # interleaved, the order alternating
+            for fn, into in ((classifier.classify, rates), (read_words, floors))[::1 if r % 2 else -1]:
+                into.append(_pass(fn, items))
+        out["sets"][name] = {"items": len(items), "rates": rates, "floors": floors}
+    return out
+
+
+def worker_main() -> None:
+    """Entry of a measuring process: the arguments of `measure` as JSON on stdin, its result as JSON on stdout."""
+    args = json.loads(sys.stdin.read())
+    print(json.dumps(measure(int(args["invented"]), int(args["passes"]))))
+
+
+def _copy_tree(into: Path) -> None:
+    shutil.copytree(REPO / "monitor", into / "monitor",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "*.c"))
+
+
+def build_compiled(directory: Path) -> tuple[Path | None, str]:
+    """A copy of the checkout with the classifier compiled as `setup.py` compiles it (build_ext in place);
+    (None, why) when that build falls back to pure Python."""
+    native = directory / "native"
+    _copy_tree(native)
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, native / name)
+    env = {k: v for k, v in os.environ.items() if k != "MONITOR_PURE_PYTHON"}
+    proc = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=native, env=env,
+                          capture_output=True, text=True, timeout=1800)
+    built = list((native / "monitor" / "classify").glob("*.so"))
+    if proc.returncode != 0 or not built:
+        said = [line for line in proc.stderr.splitlines() if "monitor build:" in line] or proc.stderr.splitlines()
+        return None, (said[-1] if said else f"exit {proc.returncode}")[:300]
+    return native, f"{len(built)} modules"
+
+
+def _round_rate(result: dict[str, Any], key: str) -> float:
+    """The median rate of one process's passes over one input set."""
+    return median(result["sets"][key]["rates"])
+
+
+def _run_worker(path: Path, invented: int, passes: int) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(path), str(REPO)]), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("MONITOR_PURE_PYTHON", None)
+    proc = subprocess.run([sys.executable, "-c", "from benchmarks.classify import worker_main; worker_main()"],
+                          cwd=path.parent, env=env, input=json.dumps({"invented": invented, "passes": passes}),
+                          capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise RuntimeError(f"classification worker for {path.name} failed: {proc.stderr.strip()[-500:]}")
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def run(quick: bool = False) -> Section:
+    """Classifications per second of both builds, on invented items and, when present, the real corpus."""
+    invented, passes, rounds = (500, 2, 1) if quick else (5000, 3, 4)
+    section = Section("Classification", ["build", "input", "items", "items/s (median, one core)", "min .. max",
+                                         "floor: words read once, items/s", "classifier vs floor",
+                                         "compiled vs pure Python"])
+    with tempfile.TemporaryDirectory(prefix="bench-classify-") as tmp:
+        pure = Path(tmp) / "pure"
+        _copy_tree(pure)
+        builds: dict[str, Path] = {"pure Python": pure}
+        if quick:
+            why = "not built in the quick run"
+        else:
+            native, why = build_compiled(Path(tmp))
+            if native is not None:
+                builds = {"compiled (mypyc)": native, **builds}
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in builds}
+        for r in range(rounds):  # fresh processes taking turns, the order alternating
+            for name in list(builds)[::1 if r % 2 == 0 else -1]:
+                results[name].append(_run_worker(builds[name], invented, passes))
+    expected = {"compiled (mypyc)": True, "pure Python": False}
+    digests = set()
+    for name, runs in results.items():
+        for res in runs:
+            if res["compiled"] != expected[name]:
+                raise AssertionError(f"the {name} worker ran a {'compiled' if res['compiled'] else 'pure'} classifier")
+            digests.add(res["digest"])
+    if len(digests) != 1:
+        raise AssertionError("the compiled and pure-Python classifiers disagree on some item")
+    installed = next(iter(builds))  # what `pip install .` gives here: compiled where it could be built
+    worst = float("inf")
+    worst_floor = 0.0
+    for name, runs in results.items():
+        for key, label in (("invented", "invented titles + leads"),
+                           ("real", "real KCNA titles + leads (../shared/corpus, read at run time)")):
+            if key not in runs[0]["sets"]:
+                continue
+            rates = [x for res in runs for x in res["sets"][key]["rates"]]
+            floors = [x for res in runs for x in res["sets"][key]["floors"]]
+            cost = median([f / c for res in runs for c, f in zip(res["sets"][key]["rates"],
+                                                                  res["sets"][key]["floors"], strict=True)])
+            speedup = ""
+            if name != "pure Python":
+                paired = zip(runs, results["pure Python"], strict=True)
+                speedup = f"{median([_round_rate(a, key) / _round_rate(b, key) for a, b in paired]):.2f}x"
+            section.rows.append([name, label, fmt(runs[0]["sets"][key]["items"]), fmt(median(rates)),
+                                 f"{fmt(min(rates))} .. {fmt(max(rates))}", fmt(median(floors)), f"{cost:.1f}x",
+                                 speedup])
+            tag = "" if name == installed else "_pure"
+            section.figures[f"classify_{key}{tag}_per_s"] = median(rates)
+            section.figures[f"classify_{key}{tag}_vs_floor"] = cost
+            if name == installed and median(rates) < worst:
+                worst, worst_floor = median(rates), median(floors)
+    section.check(f">= 20,000 items/s on one core, {installed} as `pip install .` builds it here "
+                  f"(worst set {fmt(worst)})", worst >= TARGET)
+    section.notes.append(
+        f"`Classifier.load().classify(title, lead)` in one thread, in {rounds} fresh process(es) per build taking "
+        f"turns, {passes} passes per set in each; figures are medians of all passes, the speed-up the median of "
+        "per-round ratios. Both builds are made from this checkout in a temporary directory: the compiled one by "
+        "`python setup.py build_ext --inplace` (the modules of `[tool.monitor] native` in pyproject.toml), the pure "
+        "one a plain copy. Every item's classification is checked to be the same in both before any figure counts.")
+    if len(builds) == 1:
+        section.notes.append(f"The compiled build was not measured: {why}.")
     section.notes.append(
         "Floor: the same items with only their title and lead split into word sets "
         "(`frozenset(text.lower().split())`), in passes interleaved with the classifier's; the ratio is the median "
         "of per-pass ratios, and moves less than items/s when the machine's speed swings. "
-        f"On this run's worst set, 20,000 items/s means at most {worst_floor / 20_000:.1f}x the floor.")
-    if not real:
+        f"On this run's worst set, 20,000 items/s means at most {worst_floor / TARGET:.1f}x the floor.")
+    if not corpus_items():
         section.notes.append("The real corpus was not found beside the checkout; invented items only.")
     return section

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from monitor.classify import compiled
 from monitor.config import ConfigError, FetchSettings, Settings
 from monitor.fetch import Fetcher, FetchError
 from monitor.models import LayoutNotRecognised
@@ -39,6 +40,15 @@ def check_sqlite_version() -> Check:
         return Check("sqlite", "ok", f"SQLite {version}")
     return Check("sqlite", "warn", f"SQLite {version} is older than 3.51.3 (WAL-reset bug)",
                  "run one `monitor run` per database and no other writer; upgrade SQLite when you can")
+
+
+def check_classifier() -> Check:
+    """Whether the classifier was compiled at install (about twice as fast) or runs as pure Python."""
+    if compiled():
+        return Check("classifier", "ok", "compiled with mypyc")
+    return Check("classifier", "ok", "pure Python (editable install, MONITOR_PURE_PYTHON set, or no C compiler at "
+                 "install); the same results, about half the speed: reinstall with `pip install .` where gcc is "
+                 "installed to compile it")
 
 
 def check_database(settings: Settings) -> Check:
@@ -138,7 +148,7 @@ def check_email(settings: Settings) -> Check | None:
 def run_checks(settings: Settings, *, sources: bool = True) -> list[Check]:
     """Every check, in order; sources are fetched once each with no retries."""
     checks = [Check("config", "ok", f"{settings.config_path}: {len(settings.sources)} sources"),
-              check_sqlite_version(), check_database(settings)]
+              check_sqlite_version(), check_classifier(), check_database(settings)]
     if sources and settings.sources:
         quick = FetchSettings(**{**settings.fetch.model_dump(), "retries": 0, "min_delay": 0.0})
         with Fetcher(quick) as fetcher:

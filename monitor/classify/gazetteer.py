@@ -149,8 +149,7 @@ class Gazetteer:
             name = c.get("name")
             if not isinstance(name, str) or not name:
                 raise GazetteerError(f"{where}: `name` is required")
-            country = Country(name, _strings(c.get("aliases"), where), _strings(c.get("demonyms"), where))
-            self.countries.append(country)
+            self.countries.append(Country(name, _strings(c.get("aliases"), where), _strings(c.get("demonyms"), where)))
         for i, t in enumerate(data.get("titles", [])):
             where = f"{source}: titles[{i}]"
             phrase, rank, office = t.get("phrase"), t.get("rank"), t.get("office")

@@ -30,11 +30,14 @@ class View(Words):
 
     __slots__ = ("found", "raw")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words: list[str] | None = None) -> None:
+        """The view of `text`; `words` are its words when the caller already has them (lower case, split)."""
         # Words.__init__ inlined (two Python calls fewer on every item)
         low = text.lower()
         self.text = " " + low + " "
-        words = low.encode("ascii").translate(ALNUM).decode("ascii").split() if low.isascii() else lower_words(low)
+        if words is None:
+            words = low.encode("ascii").translate(ALNUM).decode("ascii").split() if low.isascii() \
+                else lower_words(low)
         self.list = words
         self.set = frozenset(words)
         self.raw = text
@@ -48,15 +51,8 @@ class View(Words):
         part = raw[:cut]
         if not raw.isascii() or (cut > 0 and raw[cut - 1].isalnum() and raw[cut].isalnum()):
             return View(part)
-        low = part.lower()
-        n = len(low.encode("ascii").translate(ALNUM).split())
-        view = View.__new__(View)
-        view.text = " " + low + " "
-        view.list = self.list[:n]
-        view.set = frozenset(view.list)
-        view.raw = part
-        view.found = None
-        return view
+        n = len(part.encode("ascii").translate(ALNUM).split())
+        return View(part, self.list[:n])
 
 
 # a country phrase: its lower-case words, the index of its key word, the state, whether it is an acronym,
