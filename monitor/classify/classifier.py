@@ -25,9 +25,13 @@ _PARAGRAPHS = re.compile(r"\n\s*\n|\n(?=\s*[A-Z])")
 _LEAD_LIMIT = 700
 
 
-@dataclass(frozen=True)
+@dataclass
 class Classification:
-    """The decision for one item (see ../shared/docs/labels.md)."""
+    """The decision for one item (see ../shared/docs/labels.md); not to be changed once made.
+
+    Not a frozen dataclass: a frozen one costs an `object.__setattr__` per field to make, and most items are
+    decided in a few microseconds.
+    """
 
     category: Category
     high_level: bool
@@ -117,9 +121,8 @@ class Classifier:
         lead = lead_of(text)
         lw = View(lead)
         quick = self._quick
-        if rules.no_title_cue(tw) and quick.official_words.isdisjoint(lw.set) \
-                and quick.official_words.isdisjoint(tw.set) and _OVERSEAS_LEAD.isdisjoint(lw.set) \
-                and not quick.countries(tw) and not quick.countries(lw) and rules.foreign_memorial(lw) is None \
+        if rules.no_title_cue(tw) and _OVERSEAS_LEAD.isdisjoint(lw.set) and quick.names_nothing_foreign(lw) \
+                and quick.names_nothing_foreign(tw) and rules.foreign_memorial(lw) is None \
                 and ("korean" not in lw.set or not rules.overseas_koreans(lead, lw)):
             # no cue in the title, and the lead names no foreign state or official, no Koreans abroad and no
             # memorial to foreign soldiers: domestic

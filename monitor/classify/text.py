@@ -27,10 +27,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _single_spaced(text: str) -> bool:
+    """Whether `text` has no white space but single spaces between words (so squash has nothing to do)."""
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    if text.isascii():  # the ASCII blanks str.split() knows, by memchr: cheaper than isprintable's lookups
+        return ("\n" not in text and "\t" not in text and "\r" not in text and "\x0b" not in text
+                and "\x0c" not in text and "\x1c" not in text and "\x1d" not in text and "\x1e" not in text
+                and "\x1f" not in text)
+    # every white space character but the space is unprintable: a printable text has only spaces to check
+    return text.isprintable()
+
+
 def squash(text: str) -> str:
     """The text with runs of white space made one space, and none at either end (" ".join(text.split()))."""
-    # every white space character but the space is unprintable: a printable text has only spaces to check
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if _single_spaced(text):
         return text
     return " ".join(text.split())
 
