@@ -153,14 +153,20 @@ class QuickWords:
         self.official_words = frozenset(
             w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
             for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
-        # a text with none of these words names no foreign official and no state but by a generic phrase
-        self.screen = self.official_words | self.keys
+        # a text with none of these words names no foreign official, and no state but by an acronym (counted only
+        # in capitals: the "Un" of Kim Jong Un is not the UN) or a generic phrase
+        self.acronyms = frozenset(self.capitals)
+        self.screen = self.official_words | (self.keys - self.acronyms)
 
     def names_nothing_foreign(self, view: View) -> bool:
         """Whether a text names no foreign state and no word of a foreign official's name: `countries(view)` is
         empty and `may_name_official(view)` false, found by one set test for most texts."""
         words = view.set
         if self.screen.isdisjoint(words):
+            if not self.acronyms.isdisjoint(words):
+                raw = view.raw
+                if any(self.capitals[w] in raw for w in self.acronyms & words):
+                    return not self.countries(view)  # an acronym in capitals: the full lookup decides
             for needed, phrase, supers, _ in self.generic_words:  # the rest of `countries`, for these phrases
                 if needed <= words:
                     low_text = " ".join(view.list)
