@@ -167,12 +167,7 @@ class QuickWords:
                 raw = view.raw
                 if any(self.capitals[w] in raw for w in self.acronyms & words):
                     return not self.countries(view)  # an acronym in capitals: the full lookup decides
-            for needed, phrase, supers, _ in self.generic_words:  # the rest of `countries`, for these phrases
-                if needed <= words:
-                    low_text = " ".join(view.list)
-                    if phrase in low_text and low_text.count(phrase) > sum(low_text.count(h) for h in supers):
-                        return False
-            return True
+            return not self._generic(view)
         return self.official_words.isdisjoint(words) and not self.countries(view)
 
     def countries(self, view: View) -> list[str]:
@@ -182,19 +177,7 @@ class QuickWords:
         """
         if view.found is not None:
             return view.found
-        out: list[str] = []
-        lows = view.list
-        low_text = ""
-        words = view.set
-        for needed, phrase, supers, country in self.generic_words:
-            if not needed <= words:
-                continue
-            if not low_text:
-                low_text = " ".join(lows)
-            if phrase in low_text:
-                n = low_text.count(phrase)
-                if n > sum(low_text.count(h) for h in supers) and country not in out:
-                    out.append(country)
+        out = self._generic(view)
         keyed = self.keys & view.set
         if keyed:
             # an acronym ("UN", "U.S.") counts only in capitals: "Kim Jong Un" does not name the UN
@@ -203,6 +186,23 @@ class QuickWords:
             if hits:
                 out = self._keyed(view, hits, out)
         view.found = out
+        return out
+
+    def _generic(self, view: View) -> list[str]:
+        """The states named by a generic phrase ("South Korea"), in the order of the phrases; the DPRK's own names
+        ("Democratic People's Republic of Korea") not counted."""
+        out: list[str] = []
+        words = view.set
+        low_text = ""
+        for needed, phrase, supers, country in self.generic_words:
+            if not needed <= words:
+                continue
+            if not low_text:
+                low_text = " ".join(view.list)
+            if phrase in low_text:
+                n = low_text.count(phrase)
+                if n > sum(low_text.count(h) for h in supers) and country not in out:
+                    out.append(country)
         return out
 
     def _keyed(self, view: View, hits: list[str], out: list[str]) -> list[str]:
