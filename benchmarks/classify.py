@@ -86,13 +86,9 @@ def _input_sets(invented: int) -> list[tuple[str, list[tuple[str, str]]]]:
     return sets
 
 
-def _repeats(items: list[tuple[str, str]], quick: bool) -> int:
-    return 1 if quick else max(1, -(-PASS_ITEMS // len(items)))
-
-
-def measure(invented: int, passes: int) -> dict[str, Any]:
-    """In this process: per input set, `passes` classifier passes interleaved with the floor's, and a digest of
-    every classification (to check that two builds agree)."""
+def measure(invented: int, passes: int, pass_items: int) -> dict[str, Any]:
+    """In this process: per input set, `passes` classifier passes (each over at least `pass_items` items)
+    interleaved with the floor's, and a digest of every classification (to check that two builds agree)."""
     from monitor.classify import Classifier, compiled
 
     classifier = Classifier.load()
@@ -106,7 +102,7 @@ def measure(invented: int, passes: int) -> dict[str, Any]:
     for name, items in sets:
         rates: list[float] = []
         floors: list[float] = []
-        repeats = _repeats(items, passes < 3)
+        repeats = max(1, -(-pass_items // len(items)))  # a small set gone through several times a pass
         for r in range(passes):  # interleaved, the order alternating
             for fn, into in ((classifier.classify, rates), (read_words, floors))[::1 if r % 2 else -1]:
                 into.append(_pass(fn, items * repeats))
@@ -117,7 +113,7 @@ def measure(invented: int, passes: int) -> dict[str, Any]:
 def worker_main() -> None:
     """Entry of a measuring process: the arguments of `measure` as JSON on stdin, its result as JSON on stdout."""
     args = json.loads(sys.stdin.read())
-    print(json.dumps(measure(int(args["invented"]), int(args["passes"]))))
+    print(json.dumps(measure(int(args["invented"]), int(args["passes"]), int(args["pass_items"]))))
 
 
 def _copy_tree(into: Path) -> None:
@@ -147,11 +143,12 @@ def _round_rate(result: dict[str, Any], key: str) -> float:
     return median(result["sets"][key]["rates"])
 
 
-def _run_worker(path: Path, invented: int, passes: int) -> dict[str, Any]:
+def _run_worker(path: Path, invented: int, passes: int, pass_items: int) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(path), str(REPO)]), PYTHONDONTWRITEBYTECODE="1")
     env.pop("MONITOR_PURE_PYTHON", None)
     proc = subprocess.run([sys.executable, "-c", "from benchmarks.classify import worker_main; worker_main()"],
-                          cwd=path.parent, env=env, input=json.dumps({"invented": invented, "passes": passes}),
+                          cwd=path.parent, env=env, input=json.dumps({"invented": invented, "passes": passes,
+                                                                     "pass_items": pass_items}),
                           capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         raise RuntimeError(f"classification worker for {path.name} failed: {proc.stderr.strip()[-500:]}")
@@ -161,7 +158,7 @@ def _run_worker(path: Path, invented: int, passes: int) -> dict[str, Any]:
 
 def run(quick: bool = False) -> Section:
     """Classifications per second of both builds, on invented items and, when present, the real corpus."""
-    invented, passes, rounds = (500, 2, 1) if quick else (5000, 5, 4)
+    invented, passes, rounds, pass_items = (500, 2, 1, 0) if quick else (5000, 5, 4, PASS_ITEMS)
     section = Section("Classification", ["build", "input", "items", "items/s (median, one core)", "min .. max",
                                          "floor: words read once, items/s", "classifier vs floor",
                                          "compiled vs pure Python"])
@@ -178,7 +175,7 @@ def run(quick: bool = False) -> Section:
         results: dict[str, list[dict[str, Any]]] = {name: [] for name in builds}
         for r in range(rounds):  # fresh processes taking turns, the order alternating
             for name in list(builds)[::1 if r % 2 == 0 else -1]:
-                results[name].append(_run_worker(builds[name], invented, passes))
+                results[name].append(_run_worker(builds[name], invented, passes, pass_items))
     expected = {"compiled (mypyc)": True, "pure Python": False}
     digests = set()
     for name, runs in results.items():
