@@ -6,6 +6,9 @@ fetch log and health), and at the end of the cycle of runs what `run_all` does t
 into the full-text index in one batch (`Store.update_search_index`, timed with the runs). Classification is
 measured on its own (benchmarks/classify.py), so every item gets the same precomputed domestic
 classification here.
+
+The raw baseline of the target inserts the same rows the pipeline writes (`run_rows`), precomputed, with
+`executemany` into the store's schema; the narrower baseline of the items rows alone is reported beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import json
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -91,6 +96,69 @@ def raw_rows(listing: Listing, src: SourceSettings, version: str) -> list[tuple[
     return rows
 
 
+@dataclass(frozen=True)
+class RunRows:
+    """Every row one run of the pipeline writes for a listing of new entries, computed ahead (not timed)."""
+
+    items: list[tuple[Any, ...]]
+    urls: list[tuple[Any, ...]]
+    revisions: list[tuple[Any, ...]]
+    fetch_log: tuple[Any, ...]
+    source: tuple[Any, ...]
+
+
+def run_rows(listing: Listing, src: SourceSettings, version: str, first_id: int) -> RunRows:
+    """The items, item URL, first revision, fetch log and health rows of one run into a fresh database, whose
+    new items get the ids `first_id`, `first_id + 1`, ... (SQLite's numbering of a table that only grows)."""
+    items = raw_rows(listing, src, version)
+    now = items[0][17]
+    ids = range(first_id, first_id + len(items))
+    urls = [(row[2], item_id, src.name, row[7], now, now) for row, item_id in zip(items, ids, strict=True)]
+    revisions = [(item_id, now, row[3], row[6], row[8]) for row, item_id in zip(items, ids, strict=True)]
+    fetch_log = (src.name, now, 0.0, "ok", 200, len(items), len(items), None)
+    source = (now, "ok", now, listing.layout, len(items), src.name)
+    return RunRows(items, urls, revisions, fetch_log, source)
+
+
+_RAW_ALL = (
+    f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+    "INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO fetch_log (source, started_at, duration, status, http_status, entries, new_items, error) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "UPDATE sources SET last_run_at = ?, last_status = ?, last_error = NULL, consecutive_failures = 0, "
+    "last_ok_at = ?, next_fetch_not_before = NULL, layout = ?, entries_seen = ? WHERE name = ?",
+)
+
+
+def _time_raw_all(directory: Path, sources: list[SourceSettings], runs: list[RunRows]) -> float:
+    """Every row the pipeline writes, inserted with one executemany per table and run, into the store's schema."""
+    path = directory / "raw-all.db"
+    store = Store(path)  # the schema by the store's own migrations, triggers included; then a plain connection
+    store.sync_sources([(s.name, s.adapter, s.url_str) for s in sources])
+    store.close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    items, urls, revisions, log, health = _RAW_ALL
+    t0 = time.perf_counter()
+    for rows in runs:
+        conn.execute("BEGIN")
+        conn.executemany(items, rows.items)
+        conn.executemany(urls, rows.urls)
+        conn.executemany(revisions, rows.revisions)
+        conn.execute(log, rows.fetch_log)
+        conn.execute(health, rows.source)
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - t0
+    counts = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("items", "item_urls", "revisions")]
+    conn.close()
+    expected = sum(len(rows.items) for rows in runs)
+    if counts != [expected] * 3:
+        raise AssertionError(f"raw insert of every row stored {counts} items, URLs, revisions of {expected}")
+    return elapsed
+
+
 def raw_table(path: Path) -> sqlite3.Connection:
     """A database with the items table's exact DDL and indexes (no triggers), same pragmas as the store."""
     probe = Store(path.with_suffix(".schema.db"))
@@ -161,52 +229,75 @@ def run(quick: bool = False) -> Section:
     """Items/s through plan + store (fresh database each round) and through executemany, interleaved."""
     runs, rounds = (10, 3) if quick else (100, 5)
     listings = make_listings(runs)
+    sources = [s for s, _ in listings]
     classifier = Classifier.load()
     batches = [raw_rows(listing, src, classifier.version) for src, listing in listings]
+    every_row = [run_rows(listing, src, classifier.version, 1 + r * PER_RUN)
+                 for r, (src, listing) in enumerate(listings)]
     items = runs * PER_RUN
-    first: list[float] = []
-    repeat: list[float] = []
-    every: list[float] = []
-    raw: list[float] = []
+    times: dict[str, list[float]] = {"first": [], "repeat": [], "every": [], "raw": [], "raw_all": []}
+
+    def pipeline_both(tmp: Path) -> None:
+        first, repeat = _time_pipeline(tmp, listings, classifier)
+        times["first"].append(first)
+        times["repeat"].append(repeat)
+
+    def index_every_run(tmp: Path) -> None:
+        times["every"].append(_time_index_every_run(tmp, listings, classifier))
+
+    def raw_items(tmp: Path) -> None:
+        times["raw"].append(_time_raw(tmp, batches))
+
+    def raw_every_row(tmp: Path) -> None:
+        times["raw_all"].append(_time_raw_all(tmp, sources, every_row))
+
+    variants: list[Callable[[Path], None]] = [pipeline_both, index_every_run, raw_items, raw_every_row]
     for r in range(rounds):
         with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-            if r % 2:
-                raw.append(_time_raw(Path(tmp), batches))
-                a, b = _time_pipeline(Path(tmp), listings, classifier)
-                every.append(_time_index_every_run(Path(tmp), listings, classifier))
-            else:
-                every.append(_time_index_every_run(Path(tmp), listings, classifier))
-                a, b = _time_pipeline(Path(tmp), listings, classifier)
-                raw.append(_time_raw(Path(tmp), batches))
-            first.append(a)
-            repeat.append(b)
-    rate, raw_rate, again = items / median(first), items / median(raw), items / median(repeat)
-    each = items / median(every)
-    ratio = median(ratios(raw, first))
-    section = Section("Ingest: normalize + store", ["path", "items/s (median)", "vs raw executemany"])
+            for variant in variants[r % len(variants):] + variants[:r % len(variants)]:
+                variant(Path(tmp))
+    first, repeat, every, raw, raw_all = (times[k] for k in ("first", "repeat", "every", "raw", "raw_all"))
+    rate, again, each = items / median(first), items / median(repeat), items / median(every)
+    raw_rate, raw_all_rate = items / median(raw), items / median(raw_all)
+    ratio = median(ratios(raw_all, first))
+    items_ratio = median(ratios(raw, first))
+    section = Section("Ingest: normalize + store", ["path", "items/s (median)", "vs raw executemany of every row",
+                                                    "vs raw executemany of the items rows only"])
     section.rows = [
         ["pipeline `_plan` + `_store`, new items (full-text index updated once per cycle)", fmt(rate),
-         f"{ratio:.2f}x"],
+         f"{ratio:.2f}x", f"{items_ratio:.2f}x"],
         ["pipeline, new items, full-text index updated after every run", fmt(each),
-         f"{median(ratios(raw, every)):.2f}x"],
-        ["pipeline, same listings again (all known: dedup + touch)", fmt(again), f"{median(ratios(raw, repeat)):.2f}x"],
-        ["raw `executemany` into a table of the items shape", fmt(raw_rate), "1.00x"],
+         f"{median(ratios(raw_all, every)):.2f}x", f"{median(ratios(raw, every)):.2f}x"],
+        ["pipeline, same listings again (all known: dedup + touch)", fmt(again),
+         f"{median(ratios(raw_all, repeat)):.2f}x", f"{median(ratios(raw, repeat)):.2f}x"],
+        ["raw `executemany` of every row the pipeline writes (items, item URLs, first revisions, fetch log, health)",
+         fmt(raw_all_rate), "1.00x", f"{median(ratios(raw, raw_all)):.2f}x"],
+        ["raw `executemany` of the items rows only, into a table of the items shape", fmt(raw_rate),
+         f"{median(ratios(raw_all, raw)):.2f}x", "1.00x"],
     ]
-    section.figures.update(ingest_items_per_s=rate, ingest_vs_raw=ratio, raw_items_per_s=raw_rate,
-                           repeat_items_per_s=again, index_every_run_items_per_s=each)
+    section.figures.update(ingest_items_per_s=rate, ingest_vs_raw=ratio, ingest_vs_raw_items=items_ratio,
+                           raw_items_per_s=raw_rate, raw_all_items_per_s=raw_all_rate, repeat_items_per_s=again,
+                           index_every_run_items_per_s=each)
     section.check(f"pipeline >= 20,000 items/s ({fmt(rate)})", rate >= 20_000)
-    section.check(f"pipeline >= 0.5x raw executemany ({ratio:.2f}x)", ratio >= 0.5)
+    section.check(f"pipeline >= 0.5x raw executemany of the same rows ({ratio:.2f}x)", ratio >= 0.5)
     section.notes += [
         f"{runs} runs of {PER_RUN} new entries each (one transaction per run, as in `run_source`), "
         f"{items:,} items, into a fresh database (WAL, synchronous=FULL) per round; {rounds} rounds, the order of "
-        "pipeline and raw alternating; the ratio is the median of per-round ratios.",
-        "The raw baseline inserts the same precomputed rows with one `executemany` per run into a table created "
-        "from the items table's own DDL and indexes (without the full-text index and the item_urls/revisions "
-        "rows the pipeline also writes).",
+        "the variants rotating; ratios are medians of per-round ratios.",
+        "The raw baseline of the target writes the same rows as the pipeline, precomputed: each run's items, "
+        "item_urls and first revisions rows (one `executemany` per table), its fetch log row and its source's "
+        "health update, in one transaction per run, into a database with the store's own schema (migrations, "
+        "indexes, triggers, foreign keys). It leaves out the full-text index batch the pipeline pays at the end "
+        "of the cycle, so it is the stricter floor.",
+        "The last row is the narrower baseline reported before: only the items rows, into a table with the items "
+        "table's DDL and indexes. Against it the pipeline's figure also counts the URL and revision rows "
+        "themselves, not just normalizing and dedup: every new item adds a row to the random-order URL index "
+        "of item_urls, about as many WAL pages per run as the items rows with all their indexes.",
         "Since schema m003 new items reach the full-text index in batches, not in each run's transaction: the "
         "pipeline figures include that work, done once after the cycle's runs as `run_all` does (the daemon does "
         "it every minute, `monitor search` before it searches). The second row pays it after every run instead, "
-        "in a transaction of its own (one FTS5 segment per run, as the old per-row trigger wrote). Before m003 "
-        "the first row's figure included the trigger-maintained index, written in each run's transaction.",
+        "in a transaction of its own (one FTS5 segment per run, as the old per-row trigger wrote).",
+        "20,000 items/s is above even the raw rates on this machine's disk with one synchronous=FULL commit per "
+        "run of 50 (the contract's durability setting): what bounds it is the WAL bytes each commit syncs.",
     ]
     return section

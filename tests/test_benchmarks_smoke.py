@@ -9,6 +9,8 @@ import pytest
 
 from benchmarks import accuracy, alert, classify, ingest, pages, parse, poll, soak
 from benchmarks.__main__ import render
+from monitor.classify import Classifier
+from monitor.store import Store
 
 
 def _sane(value: float) -> bool:
@@ -39,8 +41,40 @@ def test_parse_quick_gives_rates_and_ratios() -> None:
 def test_ingest_quick_stores_every_item() -> None:
     """The quick ingest benchmark stores all items (checked inside) and reports positive rates."""
     section = ingest.run(quick=True)
-    for key in ("ingest_items_per_s", "raw_items_per_s", "repeat_items_per_s", "ingest_vs_raw"):
+    for key in ("ingest_items_per_s", "raw_items_per_s", "raw_all_items_per_s", "repeat_items_per_s",
+                "ingest_vs_raw", "ingest_vs_raw_items"):
         assert _sane(section.figures[key])
+
+
+_SAME_ROWS = {
+    "items": "SELECT id, key, source, url, title, published, teaser, body, content_hash, story_key, category, "
+             "classifier_version FROM items ORDER BY id",
+    "item_urls": "SELECT url, item_id, source, outlet FROM item_urls ORDER BY url",
+    "revisions": "SELECT item_id, title, body, content_hash FROM revisions ORDER BY id",
+    "fetch_log": "SELECT source, status, http_status, entries, new_items, error FROM fetch_log ORDER BY id",
+    "sources": "SELECT name, last_status, last_error, consecutive_failures, layout, entries_seen FROM sources "
+               "ORDER BY name",
+}
+
+
+def test_raw_baseline_writes_the_rows_the_pipeline_writes(tmp_path: Path) -> None:
+    """The ingest target's raw baseline stores the same items, URL, revision, fetch log and health rows as the
+    pipeline does for the same listings (timestamps aside)."""
+    listings = ingest.make_listings(3)
+    sources = [src for src, _ in listings]
+    classifier = Classifier.load()
+    piped = ingest.PipelineIngest(tmp_path / "pipeline", sources, classifier)
+    for src, listing in listings:
+        assert piped.run(src, listing) == ingest.PER_RUN
+    piped.close()
+    rows = [ingest.run_rows(listing, src, classifier.version, 1 + r * ingest.PER_RUN)
+            for r, (src, listing) in enumerate(listings)]
+    (tmp_path / "raw").mkdir()
+    ingest._time_raw_all(tmp_path / "raw", sources, rows)
+    for table, sql in _SAME_ROWS.items():
+        ours = Store(tmp_path / "pipeline" / "pipeline.db").query(sql)
+        theirs = Store(tmp_path / "raw" / "raw-all.db").query(sql)
+        assert ours and ours == theirs, table
 
 
 def test_classify_quick_rates() -> None:
