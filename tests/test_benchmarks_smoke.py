@@ -73,7 +73,7 @@ def test_raw_baseline_writes_the_rows_the_pipeline_writes(tmp_path: Path) -> Non
     ingest._time_raw_all(tmp_path / "raw", sources, rows)
     for table, sql in _SAME_ROWS.items():
         ours = Store(tmp_path / "pipeline" / "pipeline.db").query(sql)
-        theirs = Store(tmp_path / "raw" / "raw-all.db").query(sql)
+        theirs = Store(tmp_path / "raw" / "raw-all-FULL.db").query(sql)
         assert ours and ours == theirs, table
 
 
