@@ -119,6 +119,7 @@ def run(quick: bool = False) -> Section:
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp:
         res = soak(cycles, interval, Path(tmp))
     warm_growth = res.growth(res.rss_warm)
+    half = min(res.samples[1:] or res.samples, key=lambda sample: abs(sample[0] - res.cycles // 2))
     section = Section("Memory and soak (daemon subprocess)",
                       ["cycles done", "RSS (MiB)", "open fds"])
     section.rows = [[fmt(c), f"{rss / 1024:.1f}", str(fds)] for c, rss, fds in res.samples]
@@ -135,6 +136,9 @@ def run(quick: bool = False) -> Section:
         f"a new entry every second poll, so {fmt(res.items_served)} items were stored.",
         f"RSS from /proc/PID/status (VmRSS), open files from /proc/PID/fd (the least of 5 readings 20 ms apart, "
         f"so that the socket of a poll in flight does not count); from the first cycle to the end RSS "
-        f"changed {res.growth(res.rss_start):+.1%}.",
+        f"changed {res.growth(res.rss_start):+.1%}, from cycle {half[0]:,} to the end {res.growth(half[1]):+.1%}.",
+        "What the adapters remember of a listing for its next parse is bounded by what the page lists now "
+        "(monitor/sources/memo.py), not by every item it ever listed, so it stops growing once the pages are "
+        "full; SQLite's page cache is bounded too (2 MB by default).",
     ]
     return section

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Document, Entry
 from monitor.sources import get_adapter
-from monitor.sources.common import Resolver, matches, new_entry, select, select_first
+from monitor.sources.common import Resolver, matches, new_entry, resolver, select, select_first
 from monitor.sources.css import _pick, _Picks
 from monitor.sources.text import node_text
 
@@ -70,10 +70,11 @@ def test_new_entry_equals_entry() -> None:
                                   "../up", "HTTPS://Other.kp/z", "mailto:a@b", "ftp://f.kp/q", ""])
 def test_resolver_cache_is_transparent(href: str) -> None:
     """A resolved link is the same the first time (computed) and the next time (remembered)."""
-    resolve = Resolver("http://www.kcna.kp/en/article/list/abc?x=1")
+    resolve = Resolver("http://www.kcna.kp/en/article/list/abc?x=1", {})
     first = resolve(href)
     assert resolve(href) == first
-    assert Resolver("http://www.kcna.kp/en/article/list/abc?x=1")(href) == first
+    assert Resolver("http://www.kcna.kp/en/article/list/abc?x=1", {})(href) == first
+    assert resolver("http://www.kcna.kp/en/article/list/abc?x=1")(href) == first
 
 
 def test_node_text_cache_keeps_name_spacing() -> None:
@@ -81,9 +82,11 @@ def test_node_text_cache_keeps_name_spacing() -> None:
     parser = LexborHTMLParser("<a>Greetings to General Secretary<nobr>Kim Jong Un</nobr>from Fishermen</a>"
                               "<b>Greetings to General SecretaryKim Jong Unfrom Fishermen</b>")
     a, b = parser.css_first("a"), parser.css_first("b")
+    memo: dict[str, str] = {}
     for _ in range(2):
-        assert node_text(a) == "Greetings to General Secretary Kim Jong Un from Fishermen"
-        assert node_text(b) == "Greetings to General SecretaryKim Jong Unfrom Fishermen"
+        assert node_text(a, memo=memo) == "Greetings to General Secretary Kim Jong Un from Fishermen"
+        assert node_text(b, memo=memo) == "Greetings to General SecretaryKim Jong Unfrom Fishermen"
+    assert list(memo.values()) == ["Greetings to General SecretaryKim Jong Unfrom Fishermen"]
 
 
 @pytest.mark.parametrize("selector", ["a.headline", ".when", "li.story", "a", "a.headline, .when", "h1"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser
 
 from monitor.models import Document, Entry, LayoutNotRecognised
+from monitor.sources.memo import PageMemo, page_memo
 
 _new_object = object.__new__
 _set_attr = object.__setattr__
@@ -90,19 +90,17 @@ def parse_html(doc: Document, what: str) -> LexborHTMLParser:
     return LexborHTMLParser(doc.text())
 
 
-_RESOLVED_CACHE = 2048  # links remembered per page URL (a listing is re-read at every poll)
-
-
 class Resolver:
     """Resolves links against one page URL; the common cases avoid the cost of `urljoin`.
 
-    Results are remembered per href: the links of a listing barely change from one poll to the next.
+    Results are remembered per href in `cache` (the page memo's table of links, see monitor.sources.memo):
+    the links of a listing barely change from one poll to the next.
     """
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, cache: dict[str, str | None]) -> None:
         parts = urlsplit(base)
         self.base = base
-        self.cache: dict[str, str | None] = {}
+        self.cache = cache
         self.simple = parts.scheme in ("http", "https") and bool(parts.netloc)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         path = parts.path or "/"
@@ -117,11 +115,7 @@ class Resolver:
             return self.cache[href]
         except KeyError:
             pass
-        url = self._resolve(href)
-        cache = self.cache
-        if len(cache) >= _RESOLVED_CACHE:
-            cache.clear()
-        cache[href] = url
+        url = self.cache[href] = self._resolve(href)
         return url
 
     def _resolve(self, href: str) -> str | None:
@@ -140,37 +134,33 @@ class Resolver:
         return self.directory + href
 
 
-@lru_cache(maxsize=64)
 def resolver(base: str) -> Resolver:
-    """The (cached) resolver of a page URL."""
-    return Resolver(base)
-
-
-_ENTRIES: dict[tuple[str, str, date | None, str | None, str | None], Entry] = {}
-_ENTRIES_MAX = 8192
+    """The resolver of a listing page URL, which remembers its links in the page's memo."""
+    return page_memo(base).resolver
 
 
 def new_entry(url: str, title: str, published: date | None = None, teaser: str | None = None,
-              outlet: str | None = None) -> Entry:
+              outlet: str | None = None, *, memo: PageMemo | None = None) -> Entry:
     """An Entry equal to `Entry(url, title, published, teaser, outlet)`, at a fraction of the cost.
 
-    Entries are frozen values, so the same one is handed out again when a later poll finds the same item
-    (most of a listing, most of the time). A new one fills its instance dictionary at once instead of
-    going through the dataclass __init__ (a frozen dataclass sets each field through `object.__setattr__`).
+    Entries are frozen values, so with the `memo` of the listing page the same one is handed out again when
+    the next parse finds the same item (most of a listing, most of the time). A new one fills its instance
+    dictionary at once instead of going through the dataclass __init__ (a frozen dataclass sets each field
+    through `object.__setattr__`).
     """
     key = (url, title, published, teaser, outlet)
-    entry = _ENTRIES.get(key)
-    if entry is not None:
-        return entry
+    if memo is not None:
+        known = memo.entries.get(key)
+        if known is not None:
+            return known
     if _PLAIN_ENTRY:
         entry = _new_object(Entry)
         _set_attr(entry, "__dict__", {"url": url, "title": title, "published": published, "teaser": teaser,
                                       "outlet": outlet})
     else:
         entry = Entry(url=url, title=title, published=published, teaser=teaser, outlet=outlet)
-    if len(_ENTRIES) >= _ENTRIES_MAX:
-        _ENTRIES.clear()
-    _ENTRIES[key] = entry
+    if memo is not None:
+        memo.entries[key] = entry
     return entry
 
 

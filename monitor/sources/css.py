@@ -15,8 +15,9 @@ from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import matches, new_entry, parse_html, resolver, select, select_first
+from monitor.sources.common import matches, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
+from monitor.sources.memo import page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
 
@@ -134,6 +135,7 @@ class CssAdapter:
             warnings.append(f"date {text.strip()!r} does not match date_format {fmt!r}")
         return parse_date(text)
 
+    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """One entry per `item` element: title, absolute link, date and teaser by the configured selectors."""
         o = self.options
@@ -153,11 +155,12 @@ class CssAdapter:
             if selector and selector not in picks:
                 picks[selector] = _Picks(parser, item_counts, o.item, selector)
         pick_title, pick_link = picks[o.title], picks[o.link]
-        resolve = resolver(doc.url)
+        memo = page_memo(doc.url)
+        resolve = memo.resolver
         for item in items:
             title_node = pick_title(item)
             link_node = pick_link(item)
-            title = node_text(title_node) if title_node is not None else ""
+            title = node_text(title_node, memo=memo.texts) if title_node is not None else ""
             url = resolve(link_node.attributes.get("href")) if link_node is not None else None
             if not title or url is None:
                 warnings.append(f"item without {'title' if not title else 'link'} ({title or 'no title'!r}); skipped")
@@ -174,8 +177,8 @@ class CssAdapter:
             teaser = None
             if o.teaser:
                 teaser_node = picks[o.teaser](item)
-                teaser = (node_text(teaser_node) or None) if teaser_node is not None else None
-            entries.append(new_entry(url, title, published, teaser))
+                teaser = (node_text(teaser_node, memo=memo.texts) or None) if teaser_node is not None else None
+            entries.append(new_entry(url, title, published, teaser, memo=memo))
         if not entries:
             raise LayoutNotRecognised(
                 f"css listing: {len(items)} element(s) matched item={o.item!r} but none had a title "

@@ -18,8 +18,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, resolver, select, select_first
+from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_dateline, parse_dotted
+from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import clean_text, node_text, strip_end_mark
 
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
@@ -34,18 +35,12 @@ _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\|
 _TRAILING_STAMP = re.compile(r"\s*\[[^\]]*\d[^\]]*\]\s*$")
 
 
-def _strip_stamp(title: str) -> str:
+def _strip_stamp(title: str, memo: PageMemo) -> str:
     """The title without a trailing `[2024.11.10.]` stamp (q layout: the publish-time span sits inside the link)."""
-    stripped = _STRIPPED.get(title)
+    stripped = memo.stripped.get(title)
     if stripped is None:
-        stripped = _TRAILING_STAMP.sub("", title)
-        if len(_STRIPPED) >= 4096:
-            _STRIPPED.clear()
-        _STRIPPED[title] = stripped
+        stripped = memo.stripped[title] = _TRAILING_STAMP.sub("", title)
     return stripped
-
-
-_STRIPPED: dict[str, str] = {}
 
 
 @lru_cache(maxsize=4096)
@@ -54,10 +49,10 @@ def _stamp_date(text: str) -> date | None:
     return parse_dotted(text) if _DATE_TEXT.search(text) else None
 
 
-def _link_title(a: Any) -> str:
-    title = node_text(a)
+def _link_title(a: Any, memo: PageMemo) -> str:
+    title = node_text(a, memo=memo.texts)
     if title and "[" in title:
-        title = _strip_stamp(title)
+        title = _strip_stamp(title, memo)
     if not title:
         img = select_first(a, "img[alt]")
         if img is not None:
@@ -79,7 +74,8 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bo
     <nobr>) are ignored. Links whose href `wanted` refuses are not links of the layout. One pass, no
     per-item CSS queries.
     """
-    resolve = resolver(doc.url)
+    memo = page_memo(doc.url)
+    resolve = memo.resolver
     found: dict[str, list[Any]] = {}  # url -> [title, date]
     current: list[Any] | None = None
     for node in stream:
@@ -92,9 +88,9 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bo
                 continue
             current = found.get(url)
             if current is None:
-                current = found[url] = [_link_title(node), None]
+                current = found[url] = [_link_title(node, memo), None]
             elif not current[0]:
-                current[0] = _link_title(node)
+                current[0] = _link_title(node, memo)
         elif current is not None and current[1] is None:
             current[1] = _stamp_date(node.text())
     entries: list[Entry] = []
@@ -105,7 +101,7 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bo
             continue
         if published is None:
             warnings.append(f"no date for {title!r}")
-        entries.append(new_entry(url, title, published))
+        entries.append(new_entry(url, title, published, memo=memo))
     return entries, warnings
 
 
@@ -130,6 +126,7 @@ class KcnaAdapter:
 
     kind = "kcna"
 
+    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a KCNA listing page (detail or q layout), with absolute URLs and dates."""
         parser = parse_html(doc, "KCNA listing")

@@ -19,8 +19,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import TAG_A, TAG_P, blocked_reason, new_entry, parse_html, resolver, select, select_first
+from monitor.sources.common import TAG_A, TAG_P, blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date, parse_dmy, parse_named
+from monitor.sources.memo import page_memo, settles
 from monitor.sources.text import clean_text, node_text
 
 _META = re.compile(r"Date:\s*([0-9/.\-]+)\s*\|\s*Source:\s*([^|\n]+?)\s*(?:\||$)")
@@ -74,7 +75,8 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
 
     Each link opens a card; the date, source label and first real paragraph after it belong to it.
     """
-    resolve = resolver(doc.url)
+    memo = page_memo(doc.url)
+    resolve = memo.resolver
     cards: dict[str, _Card] = {}
     current: _Card | None = None
     for node in stream:
@@ -82,7 +84,7 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
             if skip is not None and node.mem_id in skip:
                 continue
             url = resolve(node.attributes.get("href"))
-            title = node_text(node)
+            title = node_text(node, memo=memo.texts)
             if url is None or not title:
                 continue
             current = cards.get(url)
@@ -101,7 +103,7 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
             if current.outlet is None:
                 current.outlet = known_outlet(node.text())
         elif current.teaser is None and node.tag_id == TAG_P and not _NOT_TEASER.intersection(classes):
-            text = node_text(node)
+            text = node_text(node, memo=memo.texts)
             if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):
                 current.teaser = text
     entries: list[Entry] = []
@@ -110,7 +112,7 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
         published = card.published or parse_named(card.title)
         if published is None:
             warnings.append(f"no date for {card.title!r}")
-        entries.append(new_entry(card.url, card.title, published, card.teaser, card.outlet or outlet))
+        entries.append(new_entry(card.url, card.title, published, card.teaser, card.outlet or outlet, memo=memo))
     return entries, warnings
 
 
@@ -154,6 +156,7 @@ class KcnaWatchAdapter:
 
     kind = "kcnawatch"
 
+    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a per-source listing, a "More From" block, AJAX blocks or the KCTV archive."""
         parser = parse_html(doc, "KCNA Watch listing")

@@ -12,8 +12,9 @@ from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import absolute, blocked_reason, new_entry, parse_html, select, select_first
+from monitor.sources.common import blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date
+from monitor.sources.memo import page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
 
@@ -22,15 +23,17 @@ class NaenaraAdapter:
 
     kind = "naenara"
 
+    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries from `.content .title a`, dated when their block carries a date."""
         parser = parse_html(doc, "Naenara listing")
         entries: list[Entry] = []
         warnings: list[str] = []
         seen: set[str] = set()
+        memo = page_memo(doc.url)
         for a in select(parser, ".content .title a[href]"):
-            url = absolute(doc, a.attributes.get("href"))
-            title = node_text(a)
+            url = memo.resolver(a.attributes.get("href"))
+            title = node_text(a, memo=memo.texts)
             if url is None or not title or url in seen:
                 continue
             seen.add(url)
@@ -44,7 +47,7 @@ class NaenaraAdapter:
                 published = parse_date(date_node.text()) if date_node is not None else None
             if published is None:
                 warnings.append(f"no date for {title!r}")
-            entries.append(new_entry(url, title, published, None, "Naenara"))
+            entries.append(new_entry(url, title, published, None, "Naenara", memo=memo))
         if not entries:
             reason = blocked_reason(parser) or "no '.content .title a' links (the only known Naenara markup)"
             raise LayoutNotRecognised(f"Naenara listing: {reason}")

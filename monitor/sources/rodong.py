@@ -16,7 +16,6 @@ import binascii
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,11 +29,11 @@ from monitor.sources.common import (
     blocked_reason,
     new_entry,
     parse_html,
-    resolver,
     select,
     select_first,
 )
 from monitor.sources.dates import parse_dotted, parse_named
+from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text
 
 _NEWS_ID = re.compile(r"newsID=(\d{4}-\d{2}-\d{2})-")
@@ -92,28 +91,18 @@ def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
         "p.ArticleContent, #articleContent)")
 
 
-@lru_cache(maxsize=64)
-def _links(base: str) -> dict[str, str | None]:
-    """Article URLs already worked out from hrefs of the page `base` (unwrapping and resolving, once)."""
-    return {}
-
-
-def _article_url(base: str, href: str | None) -> str | None:
+def _article_url(memo: PageMemo, href: str | None) -> str | None:
+    """The article URL of a listing link (unwrapped and resolved), remembered in the page's memo."""
     if href is None:
         return None
-    links = _links(base)
     try:
-        return links[href]
+        return memo.unwrapped[href]
     except KeyError:
         pass
-    url = _link(resolver(base), href)
-    if len(links) >= 2048:
-        links.clear()
-    links[href] = url
+    url = memo.unwrapped[href] = _link(memo.resolver, href)
     return url
 
 
-@lru_cache(maxsize=4096)
 def _row_date(stamp: str | None, url: str) -> date | None:
     """The date of a listing row: its date cell, else the date in its URL."""
     published = parse_dotted(stamp) if stamp else None
@@ -122,15 +111,15 @@ def _row_date(stamp: str | None, url: str) -> date | None:
 
 def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
     """Entries from links and date cells in document order: a date cell dates the link before it."""
-    base = doc.url
+    memo = page_memo(doc.url)
     rows: list[list[Any]] = []  # [url, title, date text]
     warnings: list[str] = []
     row: list[Any] | None = None
     for node in stream:
         if node.tag_id == TAG_A:
             href = node.attributes.get("href")
-            url = _article_url(base, href)
-            title = node_text(node)
+            url = _article_url(memo, href)
+            title = node_text(node, memo=memo.texts)
             if url is None or not title:
                 warnings.append(f"row without a usable link or title: {title or href!r}")
                 continue
@@ -147,7 +136,7 @@ def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
         published = _row_date(stamp, url)
         if published is None:
             warnings.append(f"no date for {title!r}")
-        entries.append(new_entry(url, title, published))
+        entries.append(new_entry(url, title, published, memo=memo))
     return entries, warnings
 
 
@@ -156,6 +145,7 @@ class RodongAdapter:
 
     kind = "rodong"
 
+    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a Rodong listing page of any known layout."""
         parser = parse_html(doc, "Rodong Sinmun listing")

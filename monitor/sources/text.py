@@ -84,31 +84,29 @@ def _join_names(pieces: str) -> str:
     return out
 
 
-# Cleaned texts by raw text, for the case where the raw text alone decides the result: a listing is
-# re-read at every poll and its titles barely change. Cleared when full.
-_CLEANED: dict[str, str] = {}
-_CLEANED_MAX = 8192
-
-
-def node_text(node: Any, skip: Callable[[Any], bool] | None = None) -> str:
+def node_text(node: Any, skip: Callable[[Any], bool] | None = None, memo: dict[str, str] | None = None) -> str:
     """The cleaned text of a selectolax node; names in <nobr>/span.fSpecCs never glue to their neighbours.
 
-    `skip` drops descendant elements (e.g. a `span.publish-time` inside a KCNA listing link).
+    `skip` drops descendant elements (e.g. a `span.publish-time` inside a KCNA listing link). `memo` (a
+    listing page's table of texts, see monitor.sources.memo) remembers cleaned texts by raw text, where the
+    raw text alone decides the result: a listing is re-read at every poll and its titles barely change.
     """
     if skip is None:
         raw = node.text(separator=_SEP)
-        cleaned = _CLEANED.get(raw)
-        if cleaned is not None:
-            return cleaned
+        if memo is not None:
+            cleaned = memo.get(raw)
+            if cleaned is not None:
+                return cleaned
         if _SEP not in raw:
             cleaned = clean_text(raw)
         elif not _touching(raw):
             # No two words touch across a tag boundary, so plain text is right.
             cleaned = clean_text(raw.replace(_SEP, ""))
+        else:
+            cleaned = None
         if cleaned is not None:
-            if len(_CLEANED) >= _CLEANED_MAX:
-                _CLEANED.clear()
-            _CLEANED[raw] = cleaned
+            if memo is not None:
+                memo[raw] = cleaned
             return cleaned
     out: list[str] = []
     _walk(node, out, skip)
