@@ -164,11 +164,6 @@ def new_entry(url: str, title: str, published: date | None = None, teaser: str |
     return entry
 
 
-def absolute(doc: Document, href: str | None) -> str | None:
-    """Resolve a link against the page URL (any host and port); None for empty or javascript-only links."""
-    return resolver(doc.url)(href)
-
-
 def has_class(node: Any, name: str) -> bool:
     """Whether the element carries the class `name`."""
     cls = node.attributes.get("class") or ""
