@@ -85,9 +85,9 @@ class PipelineIngest:
         self.store.close()
 
 
-def raw_rows(listing: Listing, src: SourceSettings, version: str) -> list[tuple[Any, ...]]:
-    """The items rows the pipeline would write for a listing, computed ahead (not timed)."""
-    now = utcnow()
+def raw_rows(listing: Listing, src: SourceSettings, version: str, now: str | None = None) -> list[tuple[Any, ...]]:
+    """The items rows the pipeline would write for a listing (seen `now`, default the present), computed ahead."""
+    now = now or utcnow()
     rows = []
     for e in listing.entries:
         title = normalize_text(e.title)
@@ -113,8 +113,8 @@ class RunRows:
 def run_rows(listing: Listing, src: SourceSettings, version: str, first_id: int) -> RunRows:
     """The items, item URL, first revision, fetch log and health rows of one run into a fresh database, whose
     new items get the ids `first_id`, `first_id + 1`, ... (SQLite's numbering of a table that only grows)."""
-    items = raw_rows(listing, src, version)
-    now = items[0][17]
+    now = utcnow()
+    items = raw_rows(listing, src, version, now)
     ids = range(first_id, first_id + len(items))
     urls = [(row[2], item_id, src.name, row[7], now, now) for row, item_id in zip(items, ids, strict=True)]
     revisions = [(item_id, now, row[3], row[6], row[8]) for row, item_id in zip(items, ids, strict=True)]
