@@ -99,6 +99,14 @@ def raw_rows(listing: Listing, src: SourceSettings, version: str, now: str | Non
     return rows
 
 
+def plain_connection(path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
+    """A connection in autocommit mode with the store's pragmas (WAL, the given sync level, foreign keys)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
 @dataclass(frozen=True)
 class RunRows:
     """Every row one run of the pipeline writes for a listing of new entries, computed ahead (not timed)."""
@@ -141,9 +149,7 @@ def _time_raw_all(directory: Path, sources: list[SourceSettings], runs: list[Run
     store = Store(path)  # the schema by the store's own migrations, triggers included; then a plain connection
     store.sync_sources([(s.name, s.adapter, s.url_str) for s in sources])
     store.close()
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "foreign_keys=ON"):
-        conn.execute(f"PRAGMA {pragma}")
+    conn = plain_connection(path, synchronous)
     items, urls, revisions, log, health = _RAW_ALL
     t0 = time.perf_counter()
     for rows in runs:
@@ -169,9 +175,7 @@ def raw_table(path: Path) -> sqlite3.Connection:
     ddl = [r["sql"] for r in probe.query("SELECT sql FROM sqlite_master WHERE tbl_name = 'items' AND sql IS NOT NULL "
                                          "AND type IN ('table', 'index')")]
     probe.close()
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
-        conn.execute(f"PRAGMA {pragma}")
+    conn = plain_connection(path)
     for sql in ddl:
         conn.execute(sql.replace("REFERENCES events(id)", ""))
     return conn
