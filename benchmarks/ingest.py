@@ -70,7 +70,7 @@ class PipelineIngest:
     def run(self, src: SourceSettings, listing: Listing) -> int:
         """Store one run's listing; return the number of new items."""
         summary = pipeline.RunSummary(src.name, "ok", entries=len(listing.entries))
-        planned = pipeline._plan(self.ctx, src, listing)
+        planned = pipeline._plan(self.ctx, src, listing, summary)
         classified = {id(p): DOMESTIC for p in planned if p.item_id is None}
         pipeline._store(self.ctx, src, planned, classified, summary, utcnow(), 200, (None, None), listing.layout)
         return summary.new_items

@@ -16,8 +16,9 @@ from rich.table import Table
 from monitor.config import ConfigError, Settings, find_config, load_settings
 from monitor.logging import configure_logging
 from monitor.store import Store, StoreError
+from monitor.terminal import safe
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Watch DPRK state-media sites, classify every item, alert on new high-level meetings.")
 alerts_app = typer.Typer(add_completion=False, help="Alert deliveries: list, retry, test, re-enable channels.")
 app.add_typer(alerts_app, name="alerts")
@@ -54,6 +55,16 @@ def open_store(s: Settings) -> Store:
         fail(str(exc))
 
 
+CATEGORIES = ("meeting", "diplomatic", "domestic")
+ALERT_STATUSES = ("pending", "sent", "dead")
+
+
+def _check_choice(option: str, value: str | None, choices: tuple[str, ...]) -> None:
+    """Exit 2 when an option's value is not one of `choices`."""
+    if value is not None and value not in choices:
+        fail(f"{option} must be {', '.join(choices[:-1])} or {choices[-1]}, not {value!r}")
+
+
 def print_json(data: Any) -> None:
     """Write JSON to stdout (plain, so that pipes get exactly JSON)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -75,15 +86,19 @@ def run(
 ) -> None:
     """Run the daemon (or one pass with --once: exit 0 all fine, 1 some source failed, 2 bad usage/config)."""
     from monitor.classify.gazetteer import GazetteerError
+    from monitor.instance import AlreadyRunning, InstanceLock
 
     s = settings()
     if once:
         from monitor.runner import close_context, enabled_sources, open_context, preload_delivery, run_all
 
+        lock = InstanceLock(s.db_path)
         try:
-            ctx = open_context(s)
+            lock.acquire("monitor run --once")
             sources = enabled_sources(s, source)
-        except (ConfigError, StoreError, GazetteerError) as exc:
+            ctx = open_context(s)
+        except (ConfigError, StoreError, GazetteerError, AlreadyRunning) as exc:
+            lock.release()
             fail(str(exc))
         preload_delivery()
         try:
@@ -97,6 +112,7 @@ def run(
                 dispatcher.close()
         finally:
             close_context(ctx)
+            lock.release()
         failed = [x for x in summaries if x.failed]
         for x in failed:
             err.print(f"{x.source}: {x.status}: {x.error}", markup=False, highlight=False)
@@ -112,7 +128,7 @@ def run(
         fail("--source works with --once only")
     try:
         daemon = Daemon(s)
-    except (StoreError, GazetteerError) as exc:
+    except (StoreError, GazetteerError, AlreadyRunning) as exc:
         fail(str(exc))
     daemon.run()
 
@@ -129,13 +145,16 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     table = Table(title=f"Sources ({s.db_path})")
     for col in ("source", "adapter", "status", "last ok", "failures", "items"):
         table.add_column(col, no_wrap=True)
-    table.add_column("last error", overflow="fold")
+    table.add_column("last error or warnings", overflow="fold")
     for src in data["sources"]:
         failing = src["consecutive_failures"]
         style = "red" if failing else ("green" if src["last_ok_at"] else "yellow")
         error = (src["last_error"] or "").replace(src["url"], "the source URL")
+        if not error and src["warnings"]:
+            more = len(src["warnings"]) - 1
+            error = f"{len(src['warnings'])} warning(s): {src['warnings'][0]}" + (f" (+{more} more)" if more else "")
         table.add_row(src["name"], src["adapter"], src["last_status"] or "never run", (src["last_ok_at"] or "-")[:16],
-                      str(failing), str(src["items"]), error, style=style)
+                      str(failing), str(src["items"]), safe(error), style=style)
     out.print(table)
     a, i = data["alerts"], data["items"]
     out.print(f"alerts: {a['pending']} pending, {a['sent']} sent, {a['dead']} dead; items: {i['total']} "
@@ -152,8 +171,7 @@ def items(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Stored items, newest first."""
-    if category and category not in ("meeting", "diplomatic", "domestic"):
-        fail(f"--category must be meeting, diplomatic or domestic, not {category!r}")
+    _check_choice("--category", category, CATEGORIES)
     s = settings()
     try:
         rows = open_store(s).items(source=source, category=category, since=since, until=until, limit=limit or None)
@@ -173,8 +191,8 @@ def print_items(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         cat = r["category"] or "-"
         style = "bold red" if cat == "meeting" and r["high_level"] else ("yellow" if cat != "domestic" else None)
-        table.add_row(str(r["id"]), r["published"] or "-", cat + (" (high)" if r["high_level"] else ""), r["source"],
-                      r["title"], ", ".join(r["participants"]), style=style)
+        table.add_row(str(r["id"]), r["published"] or "-", cat + (" (high)" if r["high_level"] else ""),
+                      safe(r["source"]), safe(r["title"]), safe(", ".join(r["participants"])), style=style)
     out.print(table)
 
 
@@ -243,6 +261,7 @@ def alerts_list(
     """Alert deliveries: status, attempts, last error."""
     if ctx.invoked_subcommand is not None:
         return
+    _check_choice("--status", status_filter, ALERT_STATUSES)
     s = settings()
     rows = open_store(s).alerts(status_filter)
     if as_json:
@@ -255,7 +274,7 @@ def alerts_list(
     for r in rows:
         style = {"dead": "red", "pending": "yellow"}.get(r["status"])
         table.add_row(r["id"], r["channel"], r["kind"], r["status"], str(r["attempts"]), r["created_at"][:19],
-                      r["last_error"] or "", style=style)
+                      safe(r["last_error"]), style=style)
     out.print(table)
 
 
@@ -330,11 +349,13 @@ def classify(
 
     classifier = Classifier.load(_gazetteer_if_configured())
     try:
-        stream = file.open(encoding="utf-8") if file else sys.stdin
+        stream = file.open("rb") if file else sys.stdin.buffer
     except OSError as exc:
         fail(f"{file}: {exc.strerror}")
     with stream:
-        for line in classify_lines(classifier, stream):
+        # bytes that are not UTF-8 become U+FFFD: such a line is reported as not JSON, the others go on
+        lines = (raw.decode("utf-8", "replace") for raw in stream)
+        for line in classify_lines(classifier, lines):
             sys.stdout.write(line + "\n")
 
 
@@ -446,6 +467,7 @@ def search(
     from monitor.archive import render_search
     from monitor.archive import search as run_search
 
+    _check_choice("--category", category, CATEGORIES)
     s = settings()
     try:
         hits = run_search(open_store(s), query, source=source, category=category, since=since, until=until,
@@ -464,6 +486,8 @@ def revisions(item_id: Annotated[int, typer.Argument(help="Item id (see `monitor
     from monitor.archive import get_item, render_revisions
     from monitor.archive import revisions as item_revisions
 
+    if not 0 < item_id < 2**63:
+        fail(f"no item {item_id} (item ids are positive numbers: see `monitor items`)", 1)
     s = settings()
     store = open_store(s)
     item = get_item(store, item_id)
@@ -480,22 +504,32 @@ def export(
     since: Annotated[str | None, typer.Option(help="Published (or first seen) on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Published (or first seen) on or before YYYY-MM-DD.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
 ) -> None:
     """Export items as JSON lines or CSV, with filters."""
     from monitor.archive import export_items
+    from monitor.archive.export import ExportTargetError, check_target, write_atomically
 
     if fmt not in ("jsonl", "csv"):
         fail(f"--format must be jsonl or csv, not {fmt!r}")
+    _check_choice("--category", category, CATEGORIES)
     s = settings()
+    if output is not None:
+        try:
+            check_target(output, s.db_path, force=force)
+        except ExportTargetError as exc:
+            fail(str(exc))
     store = open_store(s)
     try:
         if output is None:
             n = export_items(store, fmt, sys.stdout, source=source, category=category, since=since, until=until)  # type: ignore[arg-type]
         else:
-            with output.open("w", encoding="utf-8", newline="") as fh:
-                n = export_items(store, fmt, fh, source=source, category=category, since=since, until=until)  # type: ignore[arg-type]
+            n = write_atomically(output, lambda fh: export_items(store, fmt, fh, source=source,  # type: ignore[arg-type]
+                                                                 category=category, since=since, until=until))
     except ValueError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc} (nothing was written)", 1)
     err.print(f"{n} items exported", highlight=False)
 
 
@@ -558,10 +592,43 @@ def doctor(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: every failure ends in one line on stderr, never a traceback.
+
+    MONITOR_DEBUG=1 shows the traceback of an unexpected error as well.
+    """
+    import os
+    import sqlite3
+
     try:
         app()
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        sys.exit(130)
+    except sqlite3.OperationalError as exc:
+        if os.environ.get("MONITOR_DEBUG"):
+            raise
+        _one_line(f"database: {exc} (another process may hold it: wait, or stop it; `monitor doctor` checks it)", 1)
+    except sqlite3.DatabaseError as exc:
+        if os.environ.get("MONITOR_DEBUG"):
+            raise
+        _one_line(f"the database is damaged: {exc}. Run `monitor doctor`; restore a backup, or move the file "
+                  "aside to start a new one", 2)
+    except OSError as exc:
+        if os.environ.get("MONITOR_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _one_line(f"{where}{exc.strerror or exc}", 1)
+    except Exception as exc:
+        if os.environ.get("MONITOR_DEBUG"):
+            raise
+        _one_line(f"unexpected {type(exc).__name__}: {exc} (a bug: please report it; MONITOR_DEBUG=1 shows where)",
+                  1)
     finally:
         # The work is done: moving every object out of the collector's reach spares the interpreter's final
         # collections a walk over the whole heap (a quarter of a second of `run --once` on a small machine).
         gc.freeze()
+
+
+def _one_line(message: str, code: int) -> NoReturn:
+    err.print(f"error: {' '.join(message.split())}", markup=False, highlight=False)
+    sys.exit(code)

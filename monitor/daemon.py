@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
+import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 
@@ -17,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor import __version__
 from monitor.config import Settings, SourceSettings
 from monitor.dispatch import Dispatcher
+from monitor.instance import InstanceLock
 from monitor.logging import get_logger
 from monitor.pipeline import Context, run_source
 from monitor.runner import close_context, enabled_sources, index_new_items, open_context
@@ -26,6 +30,9 @@ log = get_logger("daemon")
 HEARTBEAT_SECONDS = 5.0
 #: How often new items are added to the full-text index in one batch (`monitor search` never waits for it).
 SEARCH_INDEX_SECONDS = 60.0
+#: How long a stop waits for the jobs under way (a fetch, a delivery) before the process exits without them.
+#: Their work is not committed and is done again at the next start (systemd's stop timeout is 45 s).
+STOP_GRACE_SECONDS = 7.0
 
 
 class Daemon:
@@ -33,10 +40,18 @@ class Daemon:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.ctx: Context = open_context(settings)
-        self.dispatcher = Dispatcher(settings, self.ctx.store)
-        self.notifier = Notifier()
+        self.lock = InstanceLock(settings.db_path)
+        self.lock.acquire("monitor run")  # AlreadyRunning when another daemon has this database
         self.stop_event = threading.Event()
+        try:
+            self.ctx: Context = open_context(settings, stop=self.stop_event)
+        except BaseException:
+            self.lock.release()
+            raise
+        self.dispatcher = Dispatcher(settings, self.ctx.store, stop=self.stop_event)
+        self.notifier = Notifier()
+        self._busy = 0  # jobs under way
+        self._busy_cond = threading.Condition()
         self.last_tick = time.monotonic()
         self.runs = 0
         self.failures: dict[str, int] = {}
@@ -48,6 +63,34 @@ class Daemon:
     def _on_job_problem(self, event: JobExecutionEvent) -> None:
         log.error("scheduler job problem", job=event.job_id, code=event.code,
                   exception=repr(getattr(event, "exception", None)))
+
+    def _job(self, work: Callable[..., None]) -> Callable[..., None]:
+        """`work` as a scheduler job: not started once a stop is under way, and counted while it runs."""
+
+        def job(*args: object) -> None:
+            with self._busy_cond:
+                if self.stop_event.is_set():
+                    return
+                self._busy += 1
+            try:
+                work(*args)
+            finally:
+                with self._busy_cond:
+                    self._busy -= 1
+                    self._busy_cond.notify_all()
+
+        return job
+
+    def _wait_idle(self, timeout: float) -> bool:
+        """Wait until no job runs, at most `timeout` seconds; whether they all finished."""
+        deadline = time.monotonic() + timeout
+        with self._busy_cond:
+            while self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._busy_cond.wait(left)
+        return True
 
     def _source_job(self, src: SourceSettings) -> None:
         summary = run_source(self.ctx, src)
@@ -96,16 +139,16 @@ class Daemon:
         for i, src in enumerate(enabled_sources(self.settings)):
             jitter = src.jitter if src.jitter is not None else min(src.interval * 0.1, 30.0)
             self.scheduler.add_job(
-                self._source_job, IntervalTrigger(seconds=src.interval, jitter=jitter or None), args=[src],
+                self._job(self._source_job), IntervalTrigger(seconds=src.interval, jitter=jitter or None), args=[src],
                 id=f"source:{src.name}", name=src.name, next_run_time=now + timedelta(milliseconds=10 * i),
                 misfire_grace_time=max(60, int(src.interval // 2)))
-        self.scheduler.add_job(self._dispatch_job, IntervalTrigger(seconds=self.settings.alerts.dispatch_interval),
-                               id="dispatch", next_run_time=now)
-        self.scheduler.add_job(self._search_index_job, IntervalTrigger(seconds=SEARCH_INDEX_SECONDS),
+        dispatch_every = IntervalTrigger(seconds=self.settings.alerts.dispatch_interval)
+        self.scheduler.add_job(self._job(self._dispatch_job), dispatch_every, id="dispatch", next_run_time=now)
+        self.scheduler.add_job(self._job(self._search_index_job), IntervalTrigger(seconds=SEARCH_INDEX_SECONDS),
                                id="search-index")
         digest = self.settings.alerts.rules.digest_minutes
         if digest:
-            self.scheduler.add_job(self._digest_job, IntervalTrigger(minutes=digest), id="digest")
+            self.scheduler.add_job(self._job(self._digest_job), IntervalTrigger(minutes=digest), id="digest")
         self.scheduler.add_job(self._heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
                                next_run_time=now)
 
@@ -114,7 +157,12 @@ class Daemon:
         self.stop_event.set()
 
     def run(self) -> None:
-        """Start, block until a stop signal, then drain running jobs and close the database."""
+        """Start, block until a stop signal, then stop within STOP_GRACE_SECONDS and close the database.
+
+        Jobs under way get the grace period to finish (a fetch or a delivery in flight notices the stop and gives
+        up early); if one is still running then, the process exits without it: what it had not committed is
+        rolled back by SQLite and done again at the next start, an alert it was sending is sent again then.
+        """
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         self.schedule()
@@ -130,7 +178,15 @@ class Daemon:
                 pass
         finally:
             self.notifier.stopping()
-            self.scheduler.shutdown(wait=True)
+            self.stop_event.set()
+            self.scheduler.shutdown(wait=False)
+            if not self._wait_idle(STOP_GRACE_SECONDS):
+                log.warning("stopping with jobs still under way; their uncommitted work is done again at the next "
+                            "start", jobs=self._busy, grace=STOP_GRACE_SECONDS)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0)  # the worker threads cannot be interrupted; the kernel frees the lock
             self.dispatcher.close()
             close_context(self.ctx)
+            self.lock.release()
             log.info("daemon stopped")

@@ -39,9 +39,11 @@ def message_of(row: dict[str, object]) -> AlertMessage:
 class Dispatcher:
     """Sends due alerts on the configured channels; one pass at a time per process."""
 
-    def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None,
+                 stop: threading.Event | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.stop = stop or threading.Event()  # set: no new delivery is started
         self._client = client
         self._client_lock = threading.Lock()
         self._lock = threading.Lock()
@@ -81,6 +83,8 @@ class Dispatcher:
             return summary
         try:
             for row in due(self.store, now or datetime.now(UTC)):
+                if self.stop.is_set():
+                    break
                 self._attempt(row, summary)
         finally:
             self._lock.release()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlite_utils import Database
@@ -85,13 +86,39 @@ class _Planned:
     inserted: bool = False  # this run created the item
     folded: str = ""  # the entry's title through `key_fold` (for the item and story keys)
     day: str | None = None  # the entry's date in ISO form
+    position: int = 0  # the entry's place on the page, from 1 (for warnings)
 
 
 def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
-    """Poll one source once and store what it shows; never raises for a site's fault."""
+    """Poll one source once and store what it shows; never raises.
+
+    A site's fault (network, HTTP, a layout not recognised) is a failed run; so is anything else that stops
+    the run (a full disk, a damaged database, a bug): it is logged with its traceback and recorded in the
+    source's health and fetch log, and counts towards the operator alert, like any other failure. An entry
+    that cannot be read, classified or stored is skipped with a warning; the rest of the listing is stored.
+    """
     t0 = time.monotonic()
     started = utcnow()
     summary = RunSummary(src.name, "ok")
+    try:
+        return _run(ctx, src, summary, started, t0)
+    except Exception as exc:  # the job must never die unrecorded
+        log.exception("source run failed", source=src.name)
+        summary.status = "error"
+        summary.error = _short(f"run failed: {type(exc).__name__}: {exc}")
+        summary.new_items = summary.revisions = summary.alerts = 0  # whatever the run wrote was rolled back
+        try:
+            _record(ctx, src, summary, started, None)
+        except Exception as again:
+            log.error("cannot record the failed run", source=src.name, error=_short(repr(again)))
+        return _finish(summary, t0)
+
+
+def _short(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _run(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, t0: float) -> RunSummary:
     state = ctx.store.source(src.name) or {}
     not_before = state.get("next_fetch_not_before")
     if not_before and not_before > started:
@@ -122,12 +149,36 @@ def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
         return _finish(summary, t0)
     summary.entries = len(listing.entries)
     summary.warnings.extend(listing.warnings)
-    planned = _plan(ctx, src, listing)
+    planned = _plan(ctx, src, listing, summary)
     _fetch_articles(ctx, src, planned, summary)
-    classified = {id(p): _classify(ctx.ready_classifier, p) for p in planned if p.item_id is None}
+    classified = _classify_new(ctx, planned, summary)
+    planned = [p for p in planned if p.item_id is not None or id(p) in classified]
     _store(ctx, src, planned, classified, summary, started, http_status, (result.etag, result.last_modified),
            listing.layout)
     return _finish(summary, t0)
+
+
+def _entry_name(entry: Entry, position: int) -> str:
+    """How a warning names an entry: its position on the page and the start of its title."""
+    title = " ".join(str(entry.title or "").split())
+    return f"entry {position} ({title[:80]!r})"
+
+
+def _classify_new(ctx: Context, planned: list[_Planned], summary: RunSummary) -> dict[int, Classification]:
+    """The classification of each new entry; an entry the classifier fails on is skipped with a warning (it is
+    tried again on the next run)."""
+    classified: dict[int, Classification] = {}
+    classifier = ctx.ready_classifier
+    for p in planned:
+        if p.item_id is not None:
+            continue
+        try:
+            classified[id(p)] = _classify(classifier, p)
+        except Exception as exc:
+            log.exception("entry not classified", entry=_entry_name(p.entry, p.position))
+            summary.warnings.append(f"{_entry_name(p.entry, p.position)} skipped: not classified: "
+                                    f"{type(exc).__name__}: {_short(str(exc), 200)}")
+    return classified
 
 
 def _finish(summary: RunSummary, t0: float) -> RunSummary:
@@ -135,8 +186,14 @@ def _finish(summary: RunSummary, t0: float) -> RunSummary:
     event = log.warning if summary.failed else log.info
     event("source run", source=summary.source, status=summary.status, entries=summary.entries,
           new_items=summary.new_items, revisions=summary.revisions, alerts=summary.alerts,
-          duration=summary.duration, error=summary.error)
+          duration=summary.duration, error=summary.error, warnings=len(summary.warnings))
+    for warning in summary.warnings[:MAX_WARNINGS]:
+        log.warning("source run warning", source=summary.source, warning=warning)
     return summary
+
+
+#: The warnings of one run that are logged and stored (a page of a thousand bad entries says so once each).
+MAX_WARNINGS = 50
 
 
 _KNOWN_BY_URL = ("SELECT u.url AS k, i.id, i.article_fetched_at, i.first_seen_at FROM item_urls u "
@@ -154,17 +211,27 @@ def _known(ctx: Context, sql: str, values: list[str]) -> dict[str, dict[str, Any
     return found
 
 
-def _plan(ctx: Context, src: SourceSettings, listing: Listing) -> list[_Planned]:
-    """Which entries are new, which are known items (under this or another URL), which are due a recheck."""
+def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSummary) -> list[_Planned]:
+    """Which entries are new, which are known items (under this or another URL), which are due a recheck.
+
+    An entry whose URL, title or date cannot be read is skipped with a warning.
+    """
     planned: list[_Planned] = []
     seen: set[str] = set()
-    for entry in listing.entries:
-        url = canonical_url(entry.url)
-        if url not in seen:
-            seen.add(url)
+    for position, entry in enumerate(listing.entries, 1):
+        try:
+            url = canonical_url(entry.url)
+            if url in seen:
+                continue
             folded = key_fold(entry.title)
             day = entry.published.isoformat() if entry.published else None
-            planned.append(_Planned(entry, url, folded_item_key(folded, day), None, folded=folded, day=day))
+            key = folded_item_key(folded, day)
+        except Exception as exc:
+            summary.warnings.append(f"{_entry_name(entry, position)} skipped: {type(exc).__name__}: "
+                                    f"{_short(str(exc), 200)}")
+            continue
+        seen.add(url)
+        planned.append(_Planned(entry, url, key, None, folded=folded, day=day, position=position))
     by_url = _known(ctx, _KNOWN_BY_URL, [p.url for p in planned])
     by_key = _known(ctx, _KNOWN_BY_KEY, [p.key for p in planned if p.url not in by_url])
     archive = ctx.settings.archive
@@ -237,13 +304,13 @@ def _record(ctx: Context, src: SourceSettings, summary: RunSummary, started: str
                     layout=layout, db=tx)
         return
     now = utcnow()
-    db.execute("INSERT INTO fetch_log (source, started_at, duration, status, http_status, entries, new_items, error) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    warnings = json.dumps(summary.warnings[:MAX_WARNINGS], ensure_ascii=False)
+    db.execute("INSERT INTO fetch_log (source, started_at, duration, status, http_status, entries, new_items, error, "
+               "warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [src.name, started, round((datetime.now(UTC) - datetime.fromisoformat(started)).total_seconds(), 3),
-                summary.status,
-                http_status, summary.entries, summary.new_items, summary.error])
-    sets = ["last_run_at = ?", "last_status = ?"]
-    params: list[Any] = [now, summary.status]
+                summary.status, http_status, summary.entries, summary.new_items, summary.error, warnings])
+    sets = ["last_run_at = ?", "last_status = ?", "last_warnings = ?"]
+    params: list[Any] = [now, summary.status, warnings]
     if summary.failed:
         sets += ["last_error = ?", "consecutive_failures = consecutive_failures + 1"]
         params.append(summary.error)
@@ -292,22 +359,39 @@ def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db:
 def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classified: dict[int, Classification],
            summary: RunSummary, started: str, http_status: int | None,
            validators: tuple[str | None, str | None], layout: str) -> None:
-    """Everything of one run in one transaction: items, URLs, revisions, classification, events, outbox, health."""
+    """Everything of one run in one transaction: items, URLs, revisions, classification, events, outbox, health.
+
+    Each entry is written under a savepoint of its own: one that fails is undone and skipped with a warning,
+    and the rest of the listing is stored. A failure of the database itself (full, locked, damaged) fails the
+    whole run, which is then recorded as failed.
+    """
     with ctx.store.transaction() as db:
         now = utcnow()
-        _insert_new(ctx, db, src, [p for p in planned if p.item_id is None], classified, now, summary)
-        touched: list[tuple[str, int]] = []
+        version = ctx.ready_classifier.version
         for p in planned:
-            if p.article is not None and p.item_id is not None and not p.inserted:
-                _update_item(db, p, now, summary)
-            elif not p.inserted:
-                touched.append((now, p.item_id))  # type: ignore[arg-type]
-        db.conn.executemany("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", touched)
-        db.conn.executemany(
-            "INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-            [(p.url, p.item_id, src.name, p.entry.outlet, now, now) for p in planned])
-        _mark_removals(ctx, db, src, planned, now)
+            try:
+                with ctx.store.savepoint(db):
+                    if p.item_id is None:
+                        _insert_new(ctx, db, src, p, classified[id(p)], version, now, summary)
+                    elif p.article is not None:
+                        _update_item(db, p, now, summary)
+                    else:
+                        db.execute("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?",
+                                   [now, p.item_id])
+                    db.execute("INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                               "last_seen_at = excluded.last_seen_at",
+                               [p.url, p.item_id, src.name, p.entry.outlet, now, now])
+            except (sqlite3.OperationalError, MemoryError):
+                raise  # the database or the machine, not the entry: the run fails
+            except Exception as exc:
+                log.exception("entry not stored", source=src.name, entry=_entry_name(p.entry, p.position))
+                summary.warnings.append(f"{_entry_name(p.entry, p.position)} skipped: not stored: "
+                                        f"{type(exc).__name__}: {_short(str(exc), 200)}")
+                if p.inserted:
+                    summary.new_items -= 1
+                p.item_id, p.inserted, p.gone = None, False, False
+        _mark_removals(ctx, db, src, [p for p in planned if p.item_id is not None], now)
         _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
 
 
@@ -346,90 +430,39 @@ _INSERT_ITEM = (
     "ON CONFLICT(key) DO NOTHING")
 
 
-def _json_list(values: list[str]) -> str:
-    """`json.dumps` of a list of strings, the same text, without the encoder's set-up on every call."""
-    if not values:
-        return "[]"
-    return "[" + ", ".join(map(encode_basestring_ascii, values)) + "]"
+def _insert_new(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cls: Classification, version: str,
+                now: str, summary: RunSummary) -> None:
+    """Store a new entry as an item with its first revision; a meeting goes on to its event and alerts.
 
-
-def _insert_items(db: Database, rows: list[tuple[Any, ...]]) -> dict[str, int] | None:
-    """Insert item rows (key first, keys distinct); the id of each by key when every row went in, None when a
-    key was already stored (that row is left as it is).
-
-    The ids are then the last ones given out (SQLite numbers a new row one above the highest id, and this
-    connection holds the write lock): read by a scan of that id range rather than a key lookup per row, and
-    checked against the keys.
+    An article listed twice in the run, or stored by another source since `_plan` looked, is found by its key
+    and only gains this URL.
     """
-    if db.conn.executemany(_INSERT_ITEM, rows).rowcount != len(rows):
-        return None
-    last = db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-    ids = dict(db.conn.execute("SELECT key, id FROM items WHERE id BETWEEN ? AND ?",
-                               (last - len(rows) + 1, last)).fetchall())
-    if len(ids) == len(rows) and all(row[0] in ids for row in rows):
-        return ids
-    return None
-
-
-def _insert_new(ctx: Context, db: Database, src: SourceSettings, new: list[_Planned],
-                classified: dict[int, Classification], now: str, summary: RunSummary) -> None:
-    """Insert the run's new items in one statement, then their first revisions; meetings go on to events.
-
-    An article listed twice in the run is one item; one that another source stored since `_plan` looked is
-    found by its key and only gains this URL.
-    """
-    if not new:
+    entry, article = p.entry, p.article
+    title, folded = normalize_text(entry.title), p.folded
+    if not title and article is not None and article.title:
+        title = normalize_text(article.title)
+        folded = key_fold(title)
+    body = article.body if article is not None else None
+    day = p.day
+    if day is None and article is not None and article.published is not None:
+        day = article.published.isoformat()
+    chash = content_hash(title, body)
+    cur = db.execute(_INSERT_ITEM, [
+        p.key, src.name, p.url, title, day, entry.teaser, body,
+        entry.outlet or (article.outlet if article is not None else None), chash, folded_story_key(folded, day),
+        cls.category, int(cls.high_level), json.dumps(cls.participants), json.dumps(cls.countries), cls.confidence,
+        json.dumps(cls.reasons), version, now, now, now if article is not None else None])
+    if not cur.rowcount:  # already stored (listed twice, or by another source meanwhile)
+        p.item_id = int(db.execute("SELECT id FROM items WHERE key = ?", [p.key]).fetchone()[0])
+        db.execute("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", [now, p.item_id])
         return
-    first: dict[str, _Planned] = {}
-    for p in new:
-        first.setdefault(p.key, p)
-    version = ctx.ready_classifier.version
-    rows: list[tuple[Any, ...]] = []
-    for key, p in first.items():
-        cls = classified[id(p)]
-        entry, article = p.entry, p.article
-        title, folded = normalize_text(entry.title), p.folded
-        if not title and article is not None and article.title:
-            title = normalize_text(article.title)
-            folded = key_fold(title)
-        body = article.body if article is not None else None
-        day = p.day
-        if day is None and article is not None and article.published is not None:
-            day = article.published.isoformat()
-        rows.append((key, src.name, p.url, title, day, entry.teaser, body,
-                     entry.outlet or (article.outlet if article is not None else None), content_hash(title, body),
-                     folded_story_key(folded, day), cls.category, int(cls.high_level), _json_list(cls.participants),
-                     _json_list(cls.countries), cls.confidence, _json_list(cls.reasons), version, now, now,
-                     now if article is not None else None))
-    inserted = _insert_items(db, rows)
-    if inserted is not None:
-        ids = found = inserted
-    else:  # some key was stored meanwhile by another source's run: look up which rows are ours
-        ids, found = {}, {}
-        keys = list(first)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            for key, item_id, seen, source in db.conn.execute(
-                    f"SELECT key, id, first_seen_at, source FROM items WHERE key IN ({','.join('?' * len(chunk))})",
-                    chunk):
-                found[key] = int(item_id)
-                if seen == now and source == src.name:
-                    ids[key] = int(item_id)
-    revisions = []
-    for p in new:
-        p.item_id = found[p.key]
-        if p.key in ids and first[p.key] is p:
-            p.inserted = True
-    for row in rows:
-        if row[0] in ids:
-            revisions.append((ids[row[0]], now, row[3], row[6], row[8]))  # title, body, content hash
-    db.conn.executemany("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
-                        revisions)
-    summary.new_items += len(revisions)
-    for p in first.values():
-        cls = classified[id(p)]
-        if p.inserted and cls.category == "meeting" and p.item_id is not None:
-            summary.alerts += _meeting(ctx, db, p.item_id, _title_of(p), _published(p), cls, now)
+    p.item_id = int(cur.lastrowid or 0)
+    p.inserted = True
+    db.execute("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
+               [p.item_id, now, title, body, chash])
+    summary.new_items += 1
+    if cls.category == "meeting":
+        summary.alerts += _meeting(ctx, db, p.item_id, _title_of(p), _published(p), cls, now)
 
 
 def _update_item(db: Database, p: _Planned, now: str, summary: RunSummary) -> None:

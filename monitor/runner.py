@@ -20,23 +20,29 @@ from monitor.store import Store
 log = get_logger("runner")
 
 
-def open_context(settings: Settings) -> Context:
+def open_context(settings: Settings, *, stop: threading.Event | None = None) -> Context:
     """Open the database, the HTTP client and the classifier for a polling process (daemon or --once).
 
-    Alerts left claimed by a process killed mid-send are released here, so they go out on this run.
+    Alerts left claimed by a process killed mid-send are released here, so they go out on this run. `stop`, when
+    set, makes the fetches under way give up early (the daemon's stop).
     """
     store = Store(settings.db_path)
     store.sync_sources([(s.name, s.adapter, s.url_str) for s in settings.sources])
     release_stale_claims(store)
     gazetteer = settings.resolve(settings.classify.gazetteer) if settings.classify.gazetteer else None
     if gazetteer is not None:  # a user's file: load it now, so that a mistake in it stops the start
-        return Context(settings=settings, store=store, fetcher=Fetcher(settings.fetch),
+        return Context(settings=settings, store=store, fetcher=_fetcher(settings, stop),
                        classifier=Classifier.load(gazetteer))
     # The packaged gazetteer loads in the background while the first requests are in flight.
     classifier: Future[Classifier] = Future()
     threading.Thread(target=_load_classifier, args=(None, classifier), name="load-classifier",
                      daemon=True).start()
-    return Context(settings=settings, store=store, fetcher=Fetcher(settings.fetch), classifier=classifier)
+    return Context(settings=settings, store=store, fetcher=_fetcher(settings, stop), classifier=classifier)
+
+
+def _fetcher(settings: Settings, stop: threading.Event | None) -> Fetcher:
+    """The HTTP client of a polling process."""
+    return Fetcher(settings.fetch)
 
 
 def _load_classifier(gazetteer: Path | None, into: Future[Classifier]) -> None:

@@ -187,3 +187,11 @@ def m003_items_fts_in_batches(db: Database) -> None:
         f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
     ):
         db.execute(sql)
+
+
+@migrations()
+def m004_run_warnings(db: Database) -> None:
+    """The warnings of each run (entries skipped, links refused, fields cut) in the fetch log, and the last
+    run's in the source's health row, so that `status` can show them."""
+    db.execute("ALTER TABLE fetch_log ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE sources ADD COLUMN last_warnings TEXT NOT NULL DEFAULT '[]'")

@@ -75,9 +75,42 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One atomic write transaction; threads take turns."""
-        with self._lock, self.db.atomic():
-            yield self.db
+        """One atomic write transaction; threads take turns; nested, a savepoint.
+
+        The write lock is taken at the start (BEGIN IMMEDIATE): a transaction that read first and wrote later
+        would fail at once, without waiting the busy timeout, when another process wrote in between.
+        """
+        with self._lock:
+            if self.conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.rollback()
+                raise
+
+    @contextmanager
+    def savepoint(self, db: Database) -> Iterator[None]:
+        """A savepoint inside the current transaction: what the block wrote is undone when it raises."""
+        db.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                db.execute("ROLLBACK TO SAVEPOINT part")
+                db.execute("RELEASE SAVEPOINT part")
+            raise
+        db.execute("RELEASE SAVEPOINT part")
 
     def search_index_lag(self) -> int:
         """How many stored items the full-text index does not hold yet (see `update_search_index`)."""
@@ -170,6 +203,7 @@ class Store:
             "last_run_at": r["last_run_at"], "last_status": r["last_status"], "last_error": r["last_error"],
             "consecutive_failures": r["consecutive_failures"], "items": counts.get(r["name"], 0),
             "layout": r["layout"], "next_fetch_not_before": r["next_fetch_not_before"],
+            "warnings": json.loads(r["last_warnings"] or "[]"),
         } for r in rows]
         alerts = {"pending": 0, "sent": 0, "dead": 0}
         for r in self.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -145,7 +144,8 @@ def test_one_meeting_on_two_sources_is_one_event_one_alert(tmp_path: Path, site:
 
 def test_a_crash_before_commit_loses_nothing(tmp_path: Path, site: LocalSite, ctx_for: object,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """If storing fails midway the run leaves no half-written items; the next run stores them all."""
+    """If storing fails midway the run leaves no half-written items and is recorded as failed; the next run stores
+    them all."""
     import monitor.pipeline as pipeline
 
     publish(site, LATEST, [PEARS, BRIDGE])
@@ -153,15 +153,21 @@ def test_a_crash_before_commit_loses_nothing(tmp_path: Path, site: LocalSite, ct
     src = ctx.settings.sources[0]
     real = pipeline._record
 
+    crashes = [1]
+
     def boom(*args: object, **kw: object) -> None:
-        if kw.get("db") is not None:
+        if kw.get("db") is not None and crashes:
+            crashes.pop()
             raise RuntimeError("simulated crash")
         real(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "_record", boom)
-    with pytest.raises(RuntimeError):
-        run_source(ctx, src)
+    failed = run_source(ctx, src)
+    assert failed.failed and "simulated crash" in (failed.error or "")
     assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 0
+    health = ctx.store.source(src.name) or {}
+    assert health["consecutive_failures"] == 1 and "simulated crash" in health["last_error"]
+    assert ctx.store.scalar("SELECT status FROM fetch_log") == "error"
     monkeypatch.setattr(pipeline, "_record", real)
     assert run_source(ctx, src).new_items == 2
 
@@ -203,10 +209,10 @@ def test_entry_stored_by_another_source_meanwhile_gains_only_its_url(tmp_path: P
     latest, external = ctx.settings.sources
     entries = [Entry(url=f"{site.base}/en/article/detail/{s.hexid()}", title=s.title, published=s.day)
                for s in (PEARS, BRIDGE)]
-    planned = pipeline._plan(ctx, latest, Listing(entries=entries, layout="kcna-detail"))
+    summary = pipeline.RunSummary(latest.name, "ok", entries=2)
+    planned = pipeline._plan(ctx, latest, Listing(entries=entries, layout="kcna-detail"), summary)
     assert [p.item_id for p in planned] == [None, None]
     assert run_source(ctx, external).new_items == 1  # stores PEARS first
-    summary = pipeline.RunSummary(latest.name, "ok", entries=2)
     classified = {id(p): pipeline._classify(ctx.ready_classifier, p) for p in planned}
     pipeline._store(ctx, latest, planned, classified, summary, utcnow(), 200, (None, None), "kcna-detail")
     assert summary.new_items == 1
@@ -246,9 +252,3 @@ def test_a_cycle_leaves_every_stored_item_in_the_search_index(tmp_path: Path, si
     reopened = Store(ctx.settings.db_path)
     assert reopened.search_index_lag() == 0
     reopened.close()
-
-
-def test_json_lists_are_written_as_json_dumps_writes_them() -> None:
-    """Participants, countries and reasons are stored as the exact text json.dumps gives."""
-    for values in ([], ["Choe Son-hui"], ['say "hi"', "back\\slash", "Caf\u00e9 \u2013 \u0411", "tab\there\n"]):
-        assert pipeline._json_list(values) == json.dumps(values)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from monitor.filters import item_filters
@@ -97,3 +101,41 @@ def read_csv_record(row: dict[str, str]) -> dict[str, Any]:
         else:
             rec[k] = v if v != "" else None
     return rec
+
+
+class ExportTargetError(Exception):
+    """The output path of an export is not one it may write."""
+
+
+def check_target(output: Path, db_path: Path, *, force: bool) -> None:
+    """Refuse an output that is the database (or its WAL, shared-memory or lock file), a directory, or an
+    existing file without `force`."""
+    target = output.expanduser().resolve()
+    db = db_path.expanduser().resolve()
+    protected = {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".lock"))}
+    if target in protected or (target.exists() and db.exists() and any(
+            p.exists() and os.path.samefile(target, p) for p in protected)):
+        raise ExportTargetError(f"{output} is the database or one of its files: export writes elsewhere")
+    if target.is_dir():
+        raise ExportTargetError(f"{output} is a directory: name a file, e.g. {output / 'items.jsonl'}")
+    if not target.parent.is_dir():
+        raise ExportTargetError(f"{output}: the directory {target.parent} does not exist")
+    if target.exists() and not force:
+        raise ExportTargetError(f"{output} exists: pass --force to replace it")
+
+
+def write_atomically(output: Path, write: Callable[[TextIO], int]) -> int:
+    """Write through `write` into a temporary file beside `output`, then move it into place; on any failure
+    (a full disk) the temporary file is removed and `output` is left as it was."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.expanduser().resolve().parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            count = write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return count

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from monitor.store import Store
+from monitor.terminal import safe
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[A-Z0-9])")
 
@@ -65,8 +66,8 @@ def render_revisions(item: dict[str, Any] | None, revs: list[Revision], console:
     if item is None:
         console.print("No such item.", style="red")
         return 0
-    console.print(Text(f"#{item['id']} {item['title']}", style="bold"), soft_wrap=True)
-    console.print(Text(f"{item['url']}  first seen {item['first_seen_at']}  last seen {item['last_seen_at']}"
+    console.print(Text(f"#{item['id']} {safe(item['title'])}", style="bold"), soft_wrap=True)
+    console.print(Text(f"{safe(item['url'])}  first seen {item['first_seen_at']}  last seen {item['last_seen_at']}"
                        + (f"  removed {item['removed_at']}" if item.get("removed_at") else ""), style="dim"),
                   soft_wrap=True)
     if len(revs) < 2:
@@ -85,7 +86,7 @@ def render_revisions(item: dict[str, Any] | None, revs: list[Revision], console:
         for line in lines:
             style = ("bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+")
                      else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "")
-            console.print(Text(line, style=style), soft_wrap=True)
+            console.print(Text(safe(line), style=style), soft_wrap=True)
     if not changes:
         console.print("The stored versions differ only in whitespace or layout.")
     return changes

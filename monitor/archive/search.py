@@ -17,6 +17,7 @@ from rich.text import Text
 
 from monitor.filters import item_filters
 from monitor.store import Store
+from monitor.terminal import safe
 
 #: Markers FTS5 puts around matched terms in snippets; control characters never found in stored text.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -131,14 +132,14 @@ def search(store: Store, query: str, *, source: str | None = None, category: str
 
 
 def snippet_markup(snippet: str) -> str:
-    """Rich markup of a snippet: the matches highlighted, everything else escaped."""
+    """Rich markup of a snippet: the matches highlighted, everything else escaped (control characters shown)."""
     out: list[str] = []
     for i, chunk in enumerate(snippet.split(MARK_START)):
         if i == 0:
-            out.append(escape(chunk))
+            out.append(escape(safe(chunk)))
             continue
         matched, _, rest = chunk.partition(MARK_END)
-        out.append(f"[{HIGHLIGHT}]{escape(matched)}[/{HIGHLIGHT}]{escape(rest)}")
+        out.append(f"[{HIGHLIGHT}]{escape(safe(matched))}[/{HIGHLIGHT}]{escape(safe(rest))}")
     return "".join(out)
 
 
@@ -158,11 +159,11 @@ def render_search(hits: list[SearchHit], console: Console) -> None:
     table.add_column("Category", no_wrap=True)
     table.add_column("Title / match", ratio=1)
     for h in hits:
-        cell = Text(h.title, style="bold")
+        cell = Text(safe(h.title), style="bold")
         if h.removed_at:
             cell.append(f" (removed {h.removed_at[:10]})", style="red")
         snippet = Text.from_markup(snippet_markup(h.snippet))
-        if snippet.plain and snippet.plain != h.title:
+        if snippet.plain and snippet.plain != safe(h.title):
             cell.append("\n")
             cell.append_text(snippet)
         category = (h.category or "") + (" ★" if h.high_level else "")
