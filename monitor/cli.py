@@ -44,6 +44,10 @@ def settings() -> Settings:
     except ConfigError as exc:
         fail(str(exc))
     configure_logging(loaded.log.level, loaded.log.format)
+    from monitor.config import exposed_secrets
+
+    if warning := exposed_secrets(loaded):
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     return loaded
 
 
@@ -247,8 +251,8 @@ def sources() -> None:
     for col in ("name", "adapter", "url", "interval", "articles", "enabled"):
         table.add_column(col, overflow="fold")
     for src in s.sources:
-        table.add_row(src.name, src.adapter, src.url_str, f"{src.interval:g} s", "yes" if src.fetch_articles else "no",
-                      "yes" if src.enabled else "no")
+        table.add_row(src.name, src.adapter, src.shown_url, f"{src.interval:g} s",
+                      "yes" if src.fetch_articles else "no", "yes" if src.enabled else "no")
     out.print(table)
 
 

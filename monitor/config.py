@@ -76,8 +76,15 @@ class SourceSettings(_Strict):
 
     @property
     def url_str(self) -> str:
-        """The source URL as a plain string."""
+        """The source URL as a plain string (credentials included: for fetching only)."""
         return str(self.url)
+
+    @property
+    def shown_url(self) -> str:
+        """The source URL as shown, logged, stored and sent: a password in it replaced by ***."""
+        from monitor.redact import redact_url
+
+        return redact_url(str(self.url))
 
 
 def _read_secret(value: SecretStr | None, env: str | None, file: Path | None, what: str) -> str | None:
@@ -293,3 +300,32 @@ def load_settings(path: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return parse_settings(data, path)
+
+
+def inline_secrets(settings: Settings) -> list[str]:
+    """The config keys that hold a secret written in the file itself (not read from a variable or a file)."""
+    keys = []
+    hook, mail = settings.alerts.webhook, settings.alerts.email
+    if hook is not None and hook.secret is not None:
+        keys.append("alerts.webhook.secret")
+    if mail is not None and mail.password is not None:
+        keys.append("alerts.email.password")
+    keys += [f"sources.{s.name}.url (a password)" for s in settings.sources if s.shown_url != s.url_str]
+    return keys
+
+
+def exposed_secrets(settings: Settings) -> str | None:
+    """A warning when the config file holds secrets and other users may read it, else None."""
+    path = settings.config_path
+    if path is None:
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    keys = inline_secrets(settings)
+    if not keys or not mode & 0o044:
+        return None
+    who = "every user" if mode & 0o004 else "its group"
+    return (f"{path} holds secrets ({', '.join(keys)}) and {who} can read it: `chmod 600 {path}`, or move them "
+            "to secret_env / secret_file (password_env / password_file)")

@@ -12,9 +12,10 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from monitor.classify import compiled
-from monitor.config import ConfigError, FetchSettings, Settings
+from monitor.config import ConfigError, FetchSettings, Settings, exposed_secrets
 from monitor.fetch import Fetcher, FetchError
 from monitor.models import LayoutNotRecognised
+from monitor.redact import redact_text
 from monitor.sources import get_adapter
 from monitor.store import Store, StoreError
 
@@ -63,6 +64,8 @@ def check_database(settings: Settings) -> Check:
         result = store.scalar("PRAGMA integrity_check")
         mode = store.scalar("PRAGMA journal_mode")
         items = store.scalar("SELECT COUNT(*) FROM items")
+    except sqlite3.DatabaseError as exc:
+        result, mode, items = str(exc), None, None
     finally:
         store.close()
     if result != "ok":
@@ -81,7 +84,7 @@ def check_source(settings: Settings, name: str, fetcher: Fetcher) -> Check:
                   "timeout": "the site is slow: raise fetch.timeout, or try again later",
                   "retry_after": "the site asks us to slow down: raise the interval or fetch.min_delay",
                   }.get(exc.kind, "check the URL in the config")
-        return Check(f"source {name}", "fail", str(exc), advice)
+        return Check(f"source {name}", "fail", redact_text(str(exc), src.url_str) or "", advice)
     if result.doc is None:
         return Check(f"source {name}", "ok", f"HTTP {result.status}")
     try:
@@ -145,10 +148,17 @@ def check_email(settings: Settings) -> Check | None:
     return Check("email", "ok", f"SMTP {conf.host}:{conf.port} answers ({conf.security})")
 
 
+def check_config(settings: Settings) -> Check:
+    """The config file: how many sources, and whether secrets in it are readable by other users."""
+    detail = f"{settings.config_path}: {len(settings.sources)} sources"
+    if warning := exposed_secrets(settings):
+        return Check("config", "warn", warning, "make the file readable by its owner only")
+    return Check("config", "ok", detail)
+
+
 def run_checks(settings: Settings, *, sources: bool = True) -> list[Check]:
     """Every check, in order; sources are fetched once each with no retries."""
-    checks = [Check("config", "ok", f"{settings.config_path}: {len(settings.sources)} sources"),
-              check_sqlite_version(), check_classifier(), check_database(settings)]
+    checks = [check_config(settings), check_sqlite_version(), check_classifier(), check_database(settings)]
     if sources and settings.sources:
         quick = FetchSettings(**{**settings.fetch.model_dump(), "retries": 0, "min_delay": 0.0})
         with Fetcher(quick) as fetcher:

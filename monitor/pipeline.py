@@ -20,6 +20,7 @@ from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.outbox import enqueue
+from monitor.redact import redact_text, strip_userinfo
 from monitor.sources import get_adapter
 from monitor.store import Store, iso, utcnow
 
@@ -144,7 +145,7 @@ def _run(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, t
         return _finish(summary, t0)
     except LayoutNotRecognised as exc:
         summary.status = "layout_changed"
-        summary.error = f"layout not recognised at {src.url_str}: {exc} (run `monitor check {src.name}`)"
+        summary.error = f"layout not recognised at {src.shown_url}: {exc} (run `monitor check {src.name}`)"
         _record(ctx, src, summary, started, http_status, validators=(None, None))
         return _finish(summary, t0)
     summary.entries = len(listing.entries)
@@ -220,7 +221,7 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSumma
     seen: set[str] = set()
     for position, entry in enumerate(listing.entries, 1):
         try:
-            url = canonical_url(entry.url)
+            url = strip_userinfo(canonical_url(entry.url))
             if url in seen:
                 continue
             folded = key_fold(entry.title)
@@ -297,7 +298,12 @@ def _published(p: _Planned) -> date | None:
 def _record(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, http_status: int | None, *,
             validators: tuple[str | None, str | None] | None = None, retry_at: str | None = None,
             layout: str | None = None, db: Database | None = None) -> None:
-    """Write the fetch log line and the source's health; raise operator alerts on failure thresholds."""
+    """Write the fetch log line and the source's health; raise operator alerts on failure thresholds.
+
+    A password in the source URL is masked in the error and warnings first (they are logged, stored and sent).
+    """
+    summary.error = redact_text(summary.error, src.url_str)
+    summary.warnings = [redact_text(w, src.url_str) or "" for w in summary.warnings]
     if db is None:
         with ctx.store.transaction() as tx:
             _record(ctx, src, summary, started, http_status, validators=validators, retry_at=retry_at,
@@ -342,14 +348,14 @@ def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db:
     failures, alerted = int(row[0]), row[1]
     if summary.failed and failures >= op.failure_threshold and not alerted:
         episode = now
-        payload = {"source": src.name, "url": src.url_str, "status": summary.status, "error": summary.error,
+        payload = {"source": src.name, "url": src.shown_url, "status": summary.status, "error": summary.error,
                    "consecutive_failures": failures, "since": now}
         for channel in ctx.channels:
             enqueue(db, channel=channel, kind="source.failing", subject=f"{src.name}|{episode}", payload=payload,
                     now=now)
         db.execute("UPDATE sources SET health_alerted = ? WHERE name = ?", [episode, src.name])
     elif not summary.failed and summary.status != "deferred" and alerted:
-        payload = {"source": src.name, "url": src.url_str, "status": summary.status, "failing_since": alerted}
+        payload = {"source": src.name, "url": src.shown_url, "status": summary.status, "failing_since": alerted}
         for channel in ctx.channels:
             enqueue(db, channel=channel, kind="source.recovered", subject=f"{src.name}|{alerted}", payload=payload,
                     now=now)

@@ -27,7 +27,7 @@ def open_context(settings: Settings, *, stop: threading.Event | None = None) -> 
     set, makes the fetches under way give up early (the daemon's stop).
     """
     store = Store(settings.db_path)
-    store.sync_sources([(s.name, s.adapter, s.url_str) for s in settings.sources])
+    store.sync_sources([(s.name, s.adapter, s.shown_url) for s in settings.sources])
     release_stale_claims(store)
     gazetteer = settings.resolve(settings.classify.gazetteer) if settings.classify.gazetteer else None
     if gazetteer is not None:  # a user's file: load it now, so that a mistake in it stops the start
