@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -70,8 +70,10 @@ def attach_report(db: Database, report: MeetingReport, now: str) -> EventChange:
             lo, hi = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=WINDOW_DAYS)).isoformat()
             cur = db.execute("SELECT * FROM events WHERE date BETWEEN ? AND ? ORDER BY created_at", [lo, hi])
         else:
-            cur = db.execute("SELECT * FROM events WHERE created_at >= datetime('now', '-3 days') "
-                             "ORDER BY created_at")
+            # created_at is ISO text with a "T": compared with a cut-off in the same form (SQLite's datetime()
+            # writes a space, which sorts before "T" and widened the window by up to a day)
+            since = (datetime.fromisoformat(now) - timedelta(days=WINDOW_DAYS)).isoformat(timespec="microseconds")
+            cur = db.execute("SELECT * FROM events WHERE created_at >= ? ORDER BY created_at", [since])
         cols = [c[0] for c in cur.description]
         candidates = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
     for ev in candidates:

@@ -522,9 +522,11 @@ def _meeting(ctx: Context, db: Database, item_id: int, title: str, published: da
     queued = 0
     for channel in ctx.channels:
         # The key makes this a no-op when the event was already announced on this channel.
-        queued += enqueue(db, channel=channel, kind="meeting.detected", subject=change.event_id,
-                          payload=payload, event_id=change.event_id, now=now) is not None
-        if not change.created and ctx.settings.alerts.rules.update_on_new_report:
-            queued += enqueue(db, channel=channel, kind="meeting.updated", subject=change.event_id,
+        detected = enqueue(db, channel=channel, kind="meeting.detected", subject=change.event_id,
+                           payload=payload, event_id=change.event_id, now=now)
+        queued += detected is not None
+        if detected is None and not change.created and ctx.settings.alerts.rules.update_on_new_report:
+            # one update per new report of an event already announced (its key names the report)
+            queued += enqueue(db, channel=channel, kind="meeting.updated", subject=f"{change.event_id}|{item_id}",
                               payload=payload, event_id=change.event_id, now=now) is not None
     return queued

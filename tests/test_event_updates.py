@@ -1,0 +1,69 @@
+"""Events over several reports: one detection, then one update per new report; the undated window is 3 days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from monitor.config import load_settings
+from monitor.events import MeetingReport, attach_report
+from monitor.pipeline import run_source
+from monitor.runner import close_context, open_context
+from monitor.store import Store, iso
+from tests.conftest import write_config
+from tests.sitekit import LATEST, LocalSite, Story, publish
+
+DAY = date(2026, 11, 20)
+FIRST = Story("Kim Jong Un Receives Visiting Lao Prime Minister", (
+    "Kim Jong Un received Sonexay Siphandone, prime minister of the Lao People's Democratic Republic.",), DAY)
+SECOND = Story("DPRK Leader Meets Lao Premier", (
+    "The respected Comrade Kim Jong Un met Sonexay Siphandone, premier of Laos, who is visiting Pyongyang.",), DAY)
+THIRD = Story("Talks Held between Kim Jong Un and Lao Premier", (
+    "Kim Jong Un held talks with Sonexay Siphandone, prime minister of Laos, at the Kumsusan Palace.",),
+    DAY + timedelta(days=1))
+HOOK = '[alerts.webhook]\nurl = "http://127.0.0.1:9/hook"\nsecret = "whsec_dGVzdHNlY3JldA=="\n'
+
+
+def test_three_reports_give_one_detection_and_two_updates(tmp_path: Path, site: LocalSite) -> None:
+    """With update_on_new_report on, three reports of one meeting over three runs queue one `meeting.detected`
+    and two `meeting.updated` per channel; a run that finds no new report queues nothing."""
+    cfg = write_config(tmp_path / "monitor.toml", [
+        {"name": "latest", "adapter": "kcna", "url": site.base + LATEST, "fetch_articles": False}],
+        HOOK + "\n[alerts.rules]\nupdate_on_new_report = true\n")
+    ctx = open_context(load_settings(cfg))
+    try:
+        src = ctx.settings.sources[0]
+        for shown in ([FIRST], [SECOND, FIRST], [THIRD, SECOND, FIRST], [THIRD, SECOND, FIRST]):
+            publish(site, LATEST, shown)
+            assert run_source(ctx, src).status == "ok"
+        kinds = [r["kind"] for r in ctx.store.query("SELECT kind FROM outbox ORDER BY created_at")]
+        assert kinds == ["meeting.detected", "meeting.updated", "meeting.updated"]
+        assert ctx.store.scalar("SELECT COUNT(*) FROM events") == 1
+    finally:
+        close_context(ctx)
+
+
+def test_undated_reports_join_events_of_the_last_three_days_only(tmp_path: Path) -> None:
+    """An undated report joins an event created 2 days before, not one created 3 days and an hour before."""
+    store = Store(tmp_path / "m.db")
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    try:
+        with store.transaction() as db:
+            for n in (1, 2):
+                db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
+                           "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
+                           [n, f"k{n}", f"u{n}", iso(now), iso(now)])
+            old = attach_report(db, MeetingReport(1, "t", None, ["A One", "B Two"], {}, [], True),
+                                iso(now - timedelta(days=3, hours=1)))
+            recent = attach_report(db, MeetingReport(2, "t", None, ["C Three", "D Four"], {}, [], True),
+                                   iso(now - timedelta(days=2)))
+            db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
+                       "last_seen_at) VALUES (3, 'k3', 's', 'u3', 't', 'h', 'k', ?, ?)", [iso(now), iso(now)])
+            db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
+                       "last_seen_at) VALUES (4, 'k4', 's', 'u4', 't', 'h', 'k', ?, ?)", [iso(now), iso(now)])
+            late = attach_report(db, MeetingReport(3, "t", None, ["A One", "B Two"], {}, [], True), iso(now))
+            joined = attach_report(db, MeetingReport(4, "t", None, ["C Three", "D Four"], {}, [], True), iso(now))
+        assert late.created and late.event_id != old.event_id
+        assert not joined.created and joined.event_id == recent.event_id
+    finally:
+        store.close()
