@@ -35,6 +35,15 @@ SEARCH_INDEX_SECONDS = 60.0
 STOP_GRACE_SECONDS = 7.0
 
 
+def longest_run(settings: Settings) -> float:
+    """Seconds past which a job is taken for stuck: longer than a source run can last with every request of it
+    timing out after all its retries (the listing, then the article pages, so many at a time), plus a margin."""
+    fetch = settings.fetch
+    per_request = fetch.timeout * (fetch.retries + 1) + fetch.backoff * 2 ** (fetch.retries + 1)
+    article_rounds = -(-fetch.max_articles_per_run // max(1, fetch.article_concurrency))
+    return float(per_request * (1 + article_rounds) + 300.0)
+
+
 class Daemon:
     """Polls every source on its interval and delivers alerts until SIGTERM or SIGINT."""
 
@@ -52,6 +61,8 @@ class Daemon:
         self.notifier = Notifier()
         self._busy = 0  # jobs under way
         self._busy_cond = threading.Condition()
+        self._running: dict[int, tuple[str, float]] = {}  # worker thread -> (job, monotonic start)
+        self.stuck_after = longest_run(settings)
         self.last_tick = time.monotonic()
         self.runs = 0
         self.failures: dict[str, int] = {}
@@ -64,22 +75,31 @@ class Daemon:
         log.error("scheduler job problem", job=event.job_id, code=event.code,
                   exception=repr(getattr(event, "exception", None)))
 
-    def _job(self, work: Callable[..., None]) -> Callable[..., None]:
-        """`work` as a scheduler job: not started once a stop is under way, and counted while it runs."""
+    def _job(self, work: Callable[..., None], name: str) -> Callable[..., None]:
+        """`work` as a scheduler job: not started once a stop is under way, counted and timed while it runs."""
 
         def job(*args: object) -> None:
             with self._busy_cond:
                 if self.stop_event.is_set():
                     return
                 self._busy += 1
+                self._running[threading.get_ident()] = (name, time.monotonic())
             try:
                 work(*args)
             finally:
                 with self._busy_cond:
                     self._busy -= 1
+                    self._running.pop(threading.get_ident(), None)
                     self._busy_cond.notify_all()
 
         return job
+
+    def stuck_jobs(self) -> list[tuple[str, float]]:
+        """The jobs running for longer than any sound run could take: (name, seconds so far)."""
+        now = time.monotonic()
+        with self._busy_cond:
+            running = list(self._running.values())
+        return [(name, now - since) for name, since in running if now - since > self.stuck_after]
 
     def _wait_idle(self, timeout: float) -> bool:
         """Wait until no job runs, at most `timeout` seconds; whether they all finished."""
@@ -124,9 +144,18 @@ class Daemon:
         self.dispatcher.run_once()
 
     def _heartbeat_job(self) -> None:
-        """Runs on the scheduler itself: proof of progress for the systemd watchdog."""
+        """Proof of progress for the systemd watchdog: sent while the scheduler runs and no job is stuck.
+
+        A job stuck past `stuck_after` (a hung connection, a deadlock) withholds the ping, so systemd restarts
+        the service; what the stuck job had not committed is done again after the restart.
+        """
         self.last_tick = time.monotonic()
-        self.notifier.watchdog()
+        stuck = self.stuck_jobs()
+        if stuck:
+            log.error("job stuck: watchdog withheld, systemd will restart the service",
+                      jobs=[f"{name} ({age:.0f} s)" for name, age in stuck], limit=round(self.stuck_after))
+        else:
+            self.notifier.watchdog()
         failing = sum(self.failures.values())
         status = self.ctx.store.status()["alerts"]
         self.notifier.status(f"{len(self.settings.sources)} sources, {failing} failing, {self.runs} runs, "
@@ -136,21 +165,21 @@ class Daemon:
         """Add one interval job per source (first run now, spread by jitter), the dispatcher, the full-text index
         batch and the heartbeat."""
         now = datetime.now(UTC)
+        add = self.scheduler.add_job
         for i, src in enumerate(enabled_sources(self.settings)):
             jitter = src.jitter if src.jitter is not None else min(src.interval * 0.1, 30.0)
-            self.scheduler.add_job(
-                self._job(self._source_job), IntervalTrigger(seconds=src.interval, jitter=jitter or None), args=[src],
-                id=f"source:{src.name}", name=src.name, next_run_time=now + timedelta(milliseconds=10 * i),
+            name = f"source:{src.name}"
+            add(self._job(self._source_job, name), IntervalTrigger(seconds=src.interval, jitter=jitter or None),
+                args=[src], id=name, name=src.name, next_run_time=now + timedelta(milliseconds=10 * i),
                 misfire_grace_time=max(60, int(src.interval // 2)))
-        dispatch_every = IntervalTrigger(seconds=self.settings.alerts.dispatch_interval)
-        self.scheduler.add_job(self._job(self._dispatch_job), dispatch_every, id="dispatch", next_run_time=now)
-        self.scheduler.add_job(self._job(self._search_index_job), IntervalTrigger(seconds=SEARCH_INDEX_SECONDS),
-                               id="search-index")
+        add(self._job(self._dispatch_job, "dispatch"), IntervalTrigger(seconds=self.settings.alerts.dispatch_interval),
+            id="dispatch", next_run_time=now)
+        add(self._job(self._search_index_job, "search-index"), IntervalTrigger(seconds=SEARCH_INDEX_SECONDS),
+            id="search-index")
         digest = self.settings.alerts.rules.digest_minutes
         if digest:
-            self.scheduler.add_job(self._job(self._digest_job), IntervalTrigger(minutes=digest), id="digest")
-        self.scheduler.add_job(self._heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
-                               next_run_time=now)
+            add(self._job(self._digest_job, "digest"), IntervalTrigger(minutes=digest), id="digest")
+        add(self._heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         log.info("stopping", signal=signal.Signals(signum).name)

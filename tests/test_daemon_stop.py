@@ -66,3 +66,45 @@ def test_sigterm_during_a_slow_fetch_ends_the_daemon_within_10_s(tmp_path: Path,
         if proc.poll() is None:
             proc.kill()
             proc.wait(5)
+
+
+def test_a_stuck_job_withholds_the_watchdog(tmp_path: Path, site: LocalSite, monkeypatch: object) -> None:
+    """While a job runs past the stuck limit the heartbeat sends no WATCHDOG=1 (systemd then restarts the
+    service); once it ends, the pings resume."""
+    import threading
+
+    from monitor.config import load_settings
+    from monitor.daemon import Daemon
+
+    cfg = slow_config(tmp_path, site, 0.0)
+    daemon = Daemon(load_settings(cfg))
+    pings: list[str] = []
+    daemon.notifier.watchdog = lambda: pings.append("WATCHDOG=1") or True  # type: ignore[method-assign]
+    release = threading.Event()
+    started = threading.Event()
+
+    def hang() -> None:
+        started.set()
+        release.wait(10)
+
+    worker = threading.Thread(target=daemon._job(hang, "source:hung"))
+    try:
+        daemon.stuck_after = 0.2
+        worker.start()
+        assert started.wait(5)
+        daemon._heartbeat_job()
+        assert len(pings) == 1  # running, not yet past the limit
+        time.sleep(0.3)
+        daemon._heartbeat_job()
+        assert len(pings) == 1 and [name for name, _ in daemon.stuck_jobs()] == ["source:hung"]
+        release.set()
+        worker.join(5)
+        daemon._heartbeat_job()
+        assert len(pings) == 2
+    finally:
+        release.set()
+        daemon.dispatcher.close()
+        from monitor.runner import close_context
+
+        close_context(daemon.ctx)
+        daemon.lock.release()
