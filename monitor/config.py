@@ -259,14 +259,28 @@ def _explain(err: dict[str, Any]) -> str:
 
 
 def parse_settings(data: dict[str, Any], path: Path | None = None) -> Settings:
-    """Validate a TOML document already read; raise ConfigError with one line per problem."""
+    """Validate a TOML document already read; raise ConfigError in one line naming every problem."""
     where = str(path) if path else "<config>"
+    problems = _duplicate_names(data)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{where}: {_location(tuple(e['loc']), data)}: {_explain(dict(e))}" for e in exc.errors()]
-        raise ConfigError("\n".join(lines)) from None
+        problems += [f"{_location(tuple(e['loc']), data)}: {_explain(dict(e))}" for e in exc.errors()
+                     if not str(e.get("msg", "")).startswith("Value error, duplicate source name")]
+    if problems:
+        more = f" (and {len(problems) - 1} more: {'; '.join(problems[1:])})" if len(problems) > 1 else ""
+        raise ConfigError(f"{where}: {problems[0]}{more}")
     return settings.model_copy(update={"config_path": path.resolve() if path else None})
+
+
+def _duplicate_names(data: dict[str, Any]) -> list[str]:
+    """Source names used twice, found on the raw document (so that it is said even when other keys are bad)."""
+    sources = data.get("sources")
+    if not isinstance(sources, list):
+        return []
+    names = [str(s["name"]) for s in sources if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    return [f"sources: duplicate source name {n!r}: each [[sources]] needs its own name" for n in twice]
 
 
 def find_config(explicit: Path | None) -> Path:

@@ -117,3 +117,14 @@ def test_css_source_selectors_are_checked(tmp_path: Path) -> None:
         load_settings(write_config(tmp_path / "a.toml", [{**SRC, "adapter": "css"}]))
     with pytest.raises(ConfigError, match="titel"):
         load_settings(write_config(tmp_path / "b.toml", [{**css, "css": {"item": "li", "titel": "a"}}]))
+
+
+def test_every_problem_is_said_in_one_line_duplicates_included(tmp_path: Path) -> None:
+    """A config with a misspelt key and a duplicate source name gives one error line naming both problems."""
+    path = tmp_path / "m.toml"
+    path.write_text('[fetch]\ntimeuot = 3\n\n[[sources]]\nname = "a"\nadapter = "kcna"\nurl = "http://x/"\n\n'
+                    '[[sources]]\nname = "a"\nadapter = "kcna"\nurl = "http://y/"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert "\n" not in message and "fetch.timeuot" in message and "duplicate source name 'a'" in message
