@@ -10,6 +10,8 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser
 
 from monitor.models import Document, Entry, LayoutNotRecognised
+from monitor.sources.depth import MAX_DEPTH, flatten
+from monitor.sources.limits import note
 from monitor.sources.memo import PageMemo, page_memo
 
 _new_object = object.__new__
@@ -81,13 +83,21 @@ def looks_binary(content: bytes) -> bool:
 
 
 def parse_html(doc: Document, what: str) -> LexborHTMLParser:
-    """Parse the page once; raise LayoutNotRecognised for an empty or binary answer."""
+    """Parse the page once; raise LayoutNotRecognised for an empty or binary answer.
+
+    Tags nested deeper than `depth.MAX_DEPTH` levels are dropped first (their text kept), with a note: the
+    parser's time grows with the square of the depth.
+    """
     content = doc.content
     if not content or content.isspace():  # same as `not content.strip()`, without copying the page
         raise LayoutNotRecognised(f"{what}: empty response body, not a page")
     if looks_binary(content):
         raise LayoutNotRecognised(f"{what}: binary content, not an HTML page")
-    return LexborHTMLParser(doc.text())
+    text, depth = flatten(doc.text())
+    if depth > MAX_DEPTH:
+        note(f"{what}: elements nested about {depth} levels deep; the tags below level {MAX_DEPTH} were dropped "
+             "(their text kept)")
+    return LexborHTMLParser(text)
 
 
 class Resolver:
@@ -168,6 +178,21 @@ def has_class(node: Any, name: str) -> bool:
     """Whether the element carries the class `name`."""
     cls = node.attributes.get("class") or ""
     return name in cls.split()
+
+
+def short_text(node: Any, limit: int) -> str:
+    """The text under `node`, read only until it holds `limit` characters (the rest of a large subtree is
+    never visited; `node.text()` costs the size of all of it)."""
+    pieces: list[str] = []
+    size = 0
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            text = child.text_content or ""
+            pieces.append(text)
+            size += len(text)
+            if size >= limit:
+                break
+    return "".join(pieces)[:limit]
 
 
 def blocked_reason(parser: LexborHTMLParser) -> str | None:

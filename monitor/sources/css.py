@@ -17,6 +17,7 @@ from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listin
 from monitor.sources import register
 from monitor.sources.common import matches, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
+from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.memo import page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
@@ -132,9 +133,10 @@ class CssAdapter:
             found = parse_with_format(text, fmt)
             if found is not None:
                 return found
-            warnings.append(f"date {text.strip()!r} does not match date_format {fmt!r}")
+            warnings.append(f"date {text.strip()[:100]!r} does not match date_format {fmt!r}")
         return parse_date(text)
 
+    @bounded_listing
     @settles
     def parse_listing(self, doc: Document) -> Listing:
         """One entry per `item` element: title, absolute link, date and teaser by the configured selectors."""
@@ -157,27 +159,36 @@ class CssAdapter:
         pick_title, pick_link = picks[o.title], picks[o.link]
         memo = page_memo(doc.url)
         resolve = memo.resolver
-        for item in items:
-            title_node = pick_title(item)
-            link_node = pick_link(item)
-            title = node_text(title_node, memo=memo.texts) if title_node is not None else ""
-            url = resolve(link_node.attributes.get("href")) if link_node is not None else None
-            if not title or url is None:
-                warnings.append(f"item without {'title' if not title else 'link'} ({title or 'no title'!r}); skipped")
+        for position, item in enumerate(items, 1):
+            if len(entries) >= MAX_ENTRIES:
+                warnings.append(f"more than {MAX_ENTRIES} items on the page; the rest were not read")
+                break
+            try:
+                title_node = pick_title(item)
+                link_node = pick_link(item)
+                title = node_text(title_node, memo=memo.texts) if title_node is not None else ""
+                url = resolve(link_node.attributes.get("href")) if link_node is not None else None
+                if not title or url is None:
+                    warnings.append(
+                        f"item without {'title' if not title else 'link'} ({title or 'no title'!r}); skipped")
+                    continue
+                if url in seen:
+                    continue
+                seen.add(url)
+                published = None
+                if o.date:
+                    date_node = picks[o.date](item)
+                    published = self._date(date_node.text(), warnings) if date_node is not None else None
+                    if published is None:
+                        warnings.append(f"no date for {title!r}")
+                teaser = None
+                if o.teaser:
+                    teaser_node = picks[o.teaser](item)
+                    teaser = (node_text(teaser_node, memo=memo.texts) or None) if teaser_node is not None else None
+            except Exception as exc:  # one unreadable item never loses the rest of the listing
+                warnings.append(f"item {position} could not be read ({type(exc).__name__}: {str(exc)[:200]}); "
+                                "skipped")
                 continue
-            if url in seen:
-                continue
-            seen.add(url)
-            published = None
-            if o.date:
-                date_node = picks[o.date](item)
-                published = self._date(date_node.text(), warnings) if date_node is not None else None
-                if published is None:
-                    warnings.append(f"no date for {title!r}")
-            teaser = None
-            if o.teaser:
-                teaser_node = picks[o.teaser](item)
-                teaser = (node_text(teaser_node, memo=memo.texts) or None) if teaser_node is not None else None
             entries.append(new_entry(url, title, published, teaser, memo=memo))
         if not entries:
             raise LayoutNotRecognised(
@@ -185,6 +196,7 @@ class CssAdapter:
                 f"({o.title!r}) and a link ({o.link!r})")
         return Listing(entries=entries, layout="css", warnings=warnings)
 
+    @bounded_article
     def parse_article(self, doc: Document) -> Article:
         """Title, body and date of an article page by `article_title`, `article_body`, `article_date`."""
         o = self.options

@@ -20,8 +20,9 @@ from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listin
 from monitor.sources import register
 from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_dateline, parse_dotted
+from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.memo import PageMemo, page_memo, settles
-from monitor.sources.text import clean_text, node_text, strip_end_mark
+from monitor.sources.text import node_text, strip_end_mark, tidy_text
 
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
 # Links and date stamps of one listing, queried once, in document order.
@@ -32,14 +33,30 @@ _Q_STREAM = ("ul.article-link a[href], div.photo span.title a[href], div.video s
 _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\||기사\s*\|)?\s*")
 
 
-_TRAILING_STAMP = re.compile(r"\s*\[[^\]]*\d[^\]]*\]\s*$")
+_DIGIT = re.compile(r"\d")
+
+
+def strip_trailing_stamp(title: str) -> str:
+    """The title without a trailing bracketed stamp holding a digit (`... [2024.11.10.]`), and the spaces before it.
+
+    The stamp is the last `]` and the first `[` after the `]` before it; string searches, linear in the title
+    (the regular expression this replaces took seconds on a title of "[1" repeated a few thousand times).
+    """
+    body = title.rstrip()
+    if not body.endswith("]"):
+        return title
+    close = len(body) - 1
+    start = body.find("[", body.rfind("]", 0, close) + 1, close)
+    if start < 0 or _DIGIT.search(body, start + 1, close) is None:
+        return title
+    return body[:start].rstrip()
 
 
 def _strip_stamp(title: str, memo: PageMemo) -> str:
     """The title without a trailing `[2024.11.10.]` stamp (q layout: the publish-time span sits inside the link)."""
     stripped = memo.stripped.get(title)
     if stripped is None:
-        stripped = memo.stripped[title] = _TRAILING_STAMP.sub("", title)
+        stripped = memo.stripped[title] = strip_trailing_stamp(title)
     return stripped
 
 
@@ -56,7 +73,7 @@ def _link_title(a: Any, memo: PageMemo) -> str:
     if not title:
         img = select_first(a, "img[alt]")
         if img is not None:
-            title = clean_text(img.attributes.get("alt") or "")
+            title = tidy_text(img.attributes.get("alt") or "")
     return title
 
 
@@ -78,23 +95,30 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bo
     resolve = memo.resolver
     found: dict[str, list[Any]] = {}  # url -> [title, date]
     current: list[Any] | None = None
-    for node in stream:
-        if node.tag_id == TAG_A:
-            href = node.attributes.get("href")
-            if wanted is not None and not wanted(href):
-                continue
-            url = resolve(href)
-            if url is None:
-                continue
-            current = found.get(url)
-            if current is None:
-                current = found[url] = [_link_title(node, memo), None]
-            elif not current[0]:
-                current[0] = _link_title(node, memo)
-        elif current is not None and current[1] is None:
-            current[1] = _stamp_date(node.text())
-    entries: list[Entry] = []
     warnings: list[str] = []
+    for position, node in enumerate(stream, 1):
+        try:
+            if node.tag_id == TAG_A:
+                href = node.attributes.get("href")
+                if wanted is not None and not wanted(href):
+                    continue
+                url = resolve(href)
+                if url is None:
+                    continue
+                current = found.get(url)
+                if current is None:
+                    if len(found) >= MAX_ENTRIES:
+                        warnings.append(f"more than {MAX_ENTRIES} links on the page; the rest were not read")
+                        break
+                    current = found[url] = [_link_title(node, memo), None]
+                elif not current[0]:
+                    current[0] = _link_title(node, memo)
+            elif current is not None and current[1] is None:
+                current[1] = _stamp_date(node.text())
+        except Exception as exc:  # one unreadable link or stamp never loses the rest of the listing
+            warnings.append(f"node {position} of the listing could not be read ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); skipped")
+    entries: list[Entry] = []
     for url, (title, published) in found.items():
         if not title:
             warnings.append(f"no title for {url}; skipped")
@@ -126,6 +150,7 @@ class KcnaAdapter:
 
     kind = "kcna"
 
+    @bounded_listing
     @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a KCNA listing page (detail or q layout), with absolute URLs and dates."""
@@ -145,6 +170,7 @@ class KcnaAdapter:
                 return Listing(entries=entries, layout="kcna-q", warnings=warnings)
         raise _unrecognised(parser, "listing")
 
+    @bounded_article
     def parse_article(self, doc: Document) -> Article:
         """Title, body (direct paragraphs, end mark removed) and date of a KCNA article page."""
         parser = parse_html(doc, "KCNA article")
@@ -226,8 +252,13 @@ def _page_title(parser: LexborHTMLParser) -> str | None:
     node = select_first(parser, "title")
     if node is None:
         return None
-    title = _TITLE_PREFIX.sub("", node_text(node))
+    title = strip_title_prefix(node_text(node))
     return title or None
+
+
+def strip_title_prefix(title: str) -> str:
+    """A page title without its `KCNA | Article |` prefix."""
+    return _TITLE_PREFIX.sub("", title)
 
 
 def _factory(options: Mapping[str, Any]) -> KcnaAdapter:

@@ -19,11 +19,23 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import register
-from monitor.sources.common import TAG_A, TAG_P, blocked_reason, new_entry, parse_html, select, select_first
+from monitor.sources.common import (
+    TAG_A,
+    TAG_P,
+    blocked_reason,
+    new_entry,
+    parse_html,
+    select,
+    select_first,
+    short_text,
+)
 from monitor.sources.dates import parse_date, parse_dmy, parse_named
-from monitor.sources.memo import page_memo, settles
-from monitor.sources.text import clean_text, node_text
+from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.memo import PageMemo, page_memo, settles
+from monitor.sources.text import node_text, tidy_text
 
+# Each pattern below is used through a function that first makes every run of whitespace one space: `.+?`
+# followed by `\s*` (the page title's) costs the square of the length of a long run of spaces otherwise.
 _META = re.compile(r"Date:\s*([0-9/.\-]+)\s*\|\s*Source:\s*([^|\n]+?)\s*(?:\||$)")
 _MORE_FROM = re.compile(r"^\s*More\s+From\s+(.+?)\s*$", re.IGNORECASE)
 _LATEST_FROM = re.compile(r"^\s*Latest\s+(?:from|From)\s+(.+?)\s*$")
@@ -32,29 +44,61 @@ _OUTLETS = ("KCNA", "Rodong Sinmun", "Voice of Korea", "Minju Choson", "Naenara"
             "Pyongyang Times", "Tongil Sinbo", "Arirang Meari", "KCTV", "DPRK Today")
 _CARD_LINKS = "h2 > a[href], h3 > a[href], h4 > a[href], h5 > a[href]"
 _HEADINGS = "h1, h2, h3, h4, h5, h6, .section-title, .block-title"
+#: Headings (or meta-line candidates) read at most: each read costs the size of what the element holds.
+_MAX_HEADINGS = 64
+#: A "More From" heading holds less text than this; its block is at most this many levels above it.
+_MAX_HEADING_TEXT = 200
+_MAX_LEVELS = 16
 _NOT_TEASER = frozenset({"articled-date", "broadcast-head", "article-source", "source"})
 
 
 @lru_cache(maxsize=1024)
 def known_outlet(label: str) -> str | None:
     """The label when it names a DPRK outlet KCNA Watch mirrors ("Naenara (En)", "KCNA"), else None."""
-    label = clean_text(label)
+    label = tidy_text(label)
     for outlet in _OUTLETS:
         if label == outlet or label.startswith(outlet + " ("):
             return label
     return None
 
 
+def _label(pattern: re.Pattern[str], text: str) -> str | None:
+    """Group 1 of `pattern` matched at the start of `text` with its whitespace collapsed, or None."""
+    m = pattern.match(" ".join(text.split()))
+    return m.group(1) if m else None
+
+
+def latest_from_label(text: str) -> str | None:
+    """The outlet of a "Latest from <outlet>" heading."""
+    return _label(_LATEST_FROM, text)
+
+
+def more_from_label(text: str) -> str | None:
+    """The outlet of a "More From <outlet>" heading."""
+    return _label(_MORE_FROM, text)
+
+
+def page_title_label(text: str) -> str | None:
+    """What precedes "| KCNA Watch" in a page title."""
+    return _label(_PAGE_TITLE, text)
+
+
+def meta_fields(text: str) -> tuple[str, str] | None:
+    """(date text, outlet) of a `Date: 13/04/2024 | Source: Naenara (En) | ...` line."""
+    m = _META.search(" ".join(text.split()))
+    return (m.group(1), m.group(2)) if m else None
+
+
 def _page_outlet(parser: LexborHTMLParser) -> str | None:
-    for h in select(parser, "h1, h2, h3"):
-        m = _LATEST_FROM.match(node_text(h))
-        if m and known_outlet(m.group(1)):
-            return known_outlet(m.group(1))
+    for h in select(parser, "h1, h2, h3")[:_MAX_HEADINGS]:
+        label = latest_from_label(node_text(h))
+        if label and known_outlet(label):
+            return known_outlet(label)
     title = select_first(parser, "title")
     if title is not None:
-        m = _PAGE_TITLE.match(node_text(title))
-        if m:
-            return known_outlet(m.group(1))
+        label = page_title_label(node_text(title))
+        if label:
+            return known_outlet(label)
     return None
 
 
@@ -76,44 +120,67 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
     Each link opens a card; the date, source label and first real paragraph after it belong to it.
     """
     memo = page_memo(doc.url)
-    resolve = memo.resolver
     cards: dict[str, _Card] = {}
     current: _Card | None = None
-    for node in stream:
-        if node.tag_id == TAG_A:
-            if skip is not None and node.mem_id in skip:
-                continue
-            url = resolve(node.attributes.get("href"))
-            title = node_text(node, memo=memo.texts)
-            if url is None or not title:
-                continue
-            current = cards.get(url)
-            if current is None:
-                current = cards[url] = _Card(url, title)
-            continue
-        if current is None or (current.published is not None and current.outlet is not None
-                               and current.teaser is not None):
-            continue  # nothing left for this card to take
-        cls = node.attributes.get("class")
-        classes = cls.split() if cls else _NO_CLASSES
-        if "articled-date" in classes or "article-date" in classes:
-            if current.published is None:
-                current.published = parse_date(node.text())
-        elif "article-source" in classes or "source-name" in classes:
-            if current.outlet is None:
-                current.outlet = known_outlet(node.text())
-        elif current.teaser is None and node.tag_id == TAG_P and not _NOT_TEASER.intersection(classes):
-            text = node_text(node, memo=memo.texts)
-            if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):
-                current.teaser = text
-    entries: list[Entry] = []
     warnings: list[str] = []
+    for position, node in enumerate(stream, 1):
+        try:
+            current = _read_node(node, current, cards, skip, memo)
+        except _Full:
+            warnings.append(f"more than {MAX_ENTRIES} cards on the page; the rest were not read")
+            break
+        except Exception as exc:  # one unreadable card never loses the rest of the listing
+            warnings.append(f"node {position} of the listing could not be read ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); skipped")
+    entries: list[Entry] = []
     for card in cards.values():
-        published = card.published or parse_named(card.title)
+        try:
+            published = card.published or parse_named(card.title)
+        except Exception as exc:  # a date that cannot be read leaves the card undated
+            warnings.append(f"date of {card.title[:200]!r} could not be read ({type(exc).__name__})")
+            published = None
         if published is None:
             warnings.append(f"no date for {card.title!r}")
         entries.append(new_entry(card.url, card.title, published, card.teaser, card.outlet or outlet, memo=memo))
     return entries, warnings
+
+
+class _Full(Exception):
+    """The page holds more cards than a listing may have."""
+
+
+def _read_node(node: Any, current: _Card | None, cards: dict[str, _Card], skip: set[int] | None,
+               memo: PageMemo) -> _Card | None:
+    """Read one node of the stream into the cards; the card that the nodes after it belong to."""
+    if node.tag_id == TAG_A:
+        if skip is not None and node.mem_id in skip:
+            return current
+        url = memo.resolver(node.attributes.get("href"))
+        title = node_text(node, memo=memo.texts)
+        if url is None or not title:
+            return current
+        found = cards.get(url)
+        if found is None:
+            if len(cards) >= MAX_ENTRIES:
+                raise _Full
+            found = cards[url] = _Card(url, title)
+        return found
+    if current is None or (current.published is not None and current.outlet is not None
+                           and current.teaser is not None):
+        return current  # nothing left for this card to take
+    cls = node.attributes.get("class")
+    classes = cls.split() if cls else _NO_CLASSES
+    if "articled-date" in classes or "article-date" in classes:
+        if current.published is None:
+            current.published = parse_date(node.text())
+    elif "article-source" in classes or "source-name" in classes:
+        if current.outlet is None:
+            current.outlet = known_outlet(node.text()[:200])
+    elif current.teaser is None and node.tag_id == TAG_P and not _NOT_TEASER.intersection(classes):
+        text = node_text(node, memo=memo.texts)
+        if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):
+            current.teaser = text
+    return current
 
 
 _NO_CLASSES: list[str] = []
@@ -131,22 +198,28 @@ _AJAX_STREAM = ", ".join([".article-desc > a[href]", _stream(".article-desc")])
 
 def _more_from_block(parser: LexborHTMLParser) -> tuple[Any, Any, str] | None:
     """The "More From <outlet>" heading, the nearest ancestor holding its cards, and the outlet label."""
+    tried = 0
     for h in select(parser, _HEADINGS):
-        raw = h.text()
-        if "More" not in raw and "MORE" not in raw:
+        raw = short_text(h, _MAX_HEADING_TEXT)
+        if ("More" not in raw and "MORE" not in raw) or len(raw) >= _MAX_HEADING_TEXT:
             continue
-        m = _MORE_FROM.match(node_text(h))
-        if not m:
+        label = more_from_label(node_text(h))
+        if not label:
             continue
+        tried += 1
+        if tried > _MAX_HEADINGS:
+            break
         own = {a.mem_id for a in select(h, "a")}
         block = h.parent
-        while block is not None and block.tag not in ("body", "html"):
+        levels = 0
+        while block is not None and block.tag not in ("body", "html") and levels < _MAX_LEVELS:
+            levels += 1
             if own:
                 holds_cards = any(a.mem_id not in own for a in select(block, _CARD_LINKS))
             else:
                 holds_cards = select_first(block, _CARD_LINKS) is not None
             if holds_cards:
-                return h, block, m.group(1)
+                return h, block, label
             block = block.parent
     return None
 
@@ -156,6 +229,7 @@ class KcnaWatchAdapter:
 
     kind = "kcnawatch"
 
+    @bounded_listing
     @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a per-source listing, a "More From" block, AJAX blocks or the KCTV archive."""
@@ -174,7 +248,7 @@ class KcnaWatchAdapter:
         if more is not None:
             heading, block, label = more
             skip = {a.mem_id for a in select(heading, "a")}
-            entries, warnings = _cards(doc, select(block, _CARD_STREAM), known_outlet(label) or clean_text(label), skip)
+            entries, warnings = _cards(doc, select(block, _CARD_STREAM), known_outlet(label) or tidy_text(label), skip)
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-more-from", warnings=warnings)
         stream = select(parser, _AJAX_STREAM)
@@ -184,6 +258,7 @@ class KcnaWatchAdapter:
                 return Listing(entries=entries, layout="kcnawatch-ajax", warnings=warnings)
         raise _unrecognised(parser, "listing")
 
+    @bounded_article
     def parse_article(self, doc: Document) -> Article:
         """Title, body, date and original outlet of a KCNA Watch article page."""
         parser = parse_html(doc, "KCNA Watch article")
@@ -207,7 +282,7 @@ class KcnaWatchAdapter:
         outlet: str | None = None
         if meta is not None:
             published = parse_dmy(meta[0]) or parse_date(meta[0])
-            outlet = clean_text(meta[1]) or None
+            outlet = tidy_text(meta[1]) or None
         else:
             warnings.append("no 'Date: dd/mm/yyyy | Source: ...' line")
         if published is None:
@@ -226,10 +301,10 @@ def _meta_line(parser: LexborHTMLParser) -> tuple[str, str] | None:
     candidates = [node] if node is not None else []
     if not candidates:
         candidates = [n for n in select(parser, "p, div, span, li") if "Source:" in (n.text(deep=False) or "")]
-    for n in candidates:
-        m = _META.search(" ".join(n.text().split()))
-        if m:
-            return m.group(1), m.group(2)
+    for n in candidates[:_MAX_HEADINGS]:
+        fields = meta_fields(short_text(n, 2000))
+        if fields:
+            return fields
     return None
 
 

@@ -14,7 +14,8 @@ from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listin
 from monitor.sources import register
 from monitor.sources.common import blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date
-from monitor.sources.memo import page_memo, settles
+from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
 
@@ -23,6 +24,7 @@ class NaenaraAdapter:
 
     kind = "naenara"
 
+    @bounded_listing
     @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries from `.content .title a`, dated when their block carries a date."""
@@ -31,28 +33,24 @@ class NaenaraAdapter:
         warnings: list[str] = []
         seen: set[str] = set()
         memo = page_memo(doc.url)
-        for a in select(parser, ".content .title a[href]"):
-            url = memo.resolver(a.attributes.get("href"))
-            title = node_text(a, memo=memo.texts)
-            if url is None or not title or url in seen:
+        for position, a in enumerate(select(parser, ".content .title a[href]"), 1):
+            if len(entries) >= MAX_ENTRIES:
+                warnings.append(f"more than {MAX_ENTRIES} links on the page; the rest were not read")
+                break
+            try:
+                entry = _entry(a, memo, seen, warnings)
+            except Exception as exc:  # one unreadable link never loses the rest of the listing
+                warnings.append(f"link {position} of the listing could not be read ({type(exc).__name__}: "
+                                f"{str(exc)[:200]}); skipped")
                 continue
-            seen.add(url)
-            block = a.parent
-            while block is not None and "title" not in (block.attributes.get("class") or "").split():
-                block = block.parent
-            holder = block.parent if block is not None and block.parent is not None else a.parent
-            published = None
-            if holder is not None:
-                date_node = select_first(holder, ".date, .time, time, .article-date")
-                published = parse_date(date_node.text()) if date_node is not None else None
-            if published is None:
-                warnings.append(f"no date for {title!r}")
-            entries.append(new_entry(url, title, published, None, "Naenara", memo=memo))
+            if entry is not None:
+                entries.append(entry)
         if not entries:
             reason = blocked_reason(parser) or "no '.content .title a' links (the only known Naenara markup)"
             raise LayoutNotRecognised(f"Naenara listing: {reason}")
         return Listing(entries=entries, layout="naenara-first", warnings=warnings)
 
+    @bounded_article
     def parse_article(self, doc: Document) -> Article:
         """Title and paragraphs under `.content`; unknown markup raises LayoutNotRecognised."""
         parser = parse_html(doc, "Naenara article")
@@ -72,6 +70,30 @@ class NaenaraAdapter:
         warnings = [] if published is not None else ["no date found (Naenara markup is a guess)"]
         return Article(title=title or None, body="\n".join(p for p in paras if p), published=published,
                        outlet="Naenara", warnings=warnings)
+
+
+def _entry(a: Any, memo: PageMemo, seen: set[str], warnings: list[str]) -> Entry | None:
+    """The entry of one `.title a` link, dated when its block carries a date; None for a repeat or no link."""
+    url = memo.resolver(a.attributes.get("href"))
+    title = node_text(a, memo=memo.texts)
+    if url is None or not title or url in seen:
+        return None
+    seen.add(url)
+    block = a.parent
+    levels = 0
+    while block is not None and "title" not in (block.attributes.get("class") or "").split() and levels < 32:
+        block = block.parent
+        levels += 1
+    if block is not None and "title" not in (block.attributes.get("class") or "").split():
+        block = None
+    holder = block.parent if block is not None and block.parent is not None else a.parent
+    published = None
+    if holder is not None:
+        date_node = select_first(holder, ".date, .time, time, .article-date")
+        published = parse_date(date_node.text()) if date_node is not None else None
+    if published is None:
+        warnings.append(f"no date for {title!r}")
+    return new_entry(url, title, published, None, "Naenara", memo=memo)
 
 
 def _factory(options: Mapping[str, Any]) -> NaenaraAdapter:

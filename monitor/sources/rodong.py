@@ -33,6 +33,7 @@ from monitor.sources.common import (
     select_first,
 )
 from monitor.sources.dates import parse_dotted, parse_named
+from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text
 
@@ -115,27 +116,38 @@ def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
     rows: list[list[Any]] = []  # [url, title, date text]
     warnings: list[str] = []
     row: list[Any] | None = None
-    for node in stream:
-        if node.tag_id == TAG_A:
-            href = node.attributes.get("href")
-            url = _article_url(memo, href)
-            title = node_text(node, memo=memo.texts)
-            if url is None or not title:
-                warnings.append(f"row without a usable link or title: {title or href!r}")
-                continue
-            row = [url, title, None]
-            rows.append(row)
-        elif row is not None and row[2] is None:
-            row[2] = node.text()
+    for position, node in enumerate(stream, 1):
+        try:
+            if node.tag_id == TAG_A:
+                if len(rows) >= MAX_ENTRIES:
+                    warnings.append(f"more than {MAX_ENTRIES} rows on the page; the rest were not read")
+                    break
+                href = node.attributes.get("href")
+                url = _article_url(memo, href)
+                title = node_text(node, memo=memo.texts)
+                if url is None or not title:
+                    warnings.append(f"row without a usable link or title: {(title or href or '')[:200]!r}")
+                    continue
+                row = [url, title, None]
+                rows.append(row)
+            elif row is not None and row[2] is None:
+                row[2] = node.text()[:200]
+        except Exception as exc:  # one unreadable row never loses the rest of the listing
+            warnings.append(f"node {position} of the listing could not be read ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); skipped")
     entries: list[Entry] = []
     seen: set[str] = set()
     for url, title, stamp in rows:
         if url in seen:
             continue
         seen.add(url)
-        published = _row_date(stamp, url)
+        try:
+            published = _row_date(stamp, url)
+        except Exception as exc:  # a date that cannot be read leaves the entry undated
+            warnings.append(f"date of {title[:200]!r} could not be read ({type(exc).__name__})")
+            published = None
         if published is None:
-            warnings.append(f"no date for {title!r}")
+            warnings.append(f"no date for {title[:200]!r}")
         entries.append(new_entry(url, title, published, memo=memo))
     return entries, warnings
 
@@ -145,6 +157,7 @@ class RodongAdapter:
 
     kind = "rodong"
 
+    @bounded_listing
     @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a Rodong listing page of any known layout."""
@@ -164,6 +177,7 @@ class RodongAdapter:
                 return Listing(entries=entries, layout=layout, warnings=warnings)
         raise _unrecognised(parser, "listing")
 
+    @bounded_article
     def parse_article(self, doc: Document) -> Article:
         """Title, body and date of a Rodong article page of any known layout."""
         parser = parse_html(doc, "Rodong Sinmun article")

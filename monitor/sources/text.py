@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # A space the markup put between a name and its possessive: "Kim Jong Un 's" -> "Kim Jong Un's".
 _SPACE_APOSTROPHE = re.compile(r"(\w) (['’][sS])\b")
 # KCNA's end mark, also after a no-break space, a full stop or a closing quote; 2017 Japanese and Korean variants.
-_END_MARK = re.compile(r"[\s\u00a0]*(?:-0-|－－－|‐‐‐)[\s\u00a0]*$")
+_END_MARKS = ("-0-", "－－－", "‐‐‐")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _HAS_FULLWIDTH = re.compile("[０-９]")
 _NAME_TAGS = frozenset({"nobr"})
@@ -34,9 +34,18 @@ def collapse(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Normalise a title or paragraph: entities decoded, full-width digits, whitespace, possessives."""
+    """Normalise a raw title or paragraph (markup source): entities decoded, then as `tidy_text`.
+
+    Text read from a parsed page (a node's text, an attribute) has its entities decoded already by the
+    parser: give it to `tidy_text`, or `&amp;lt;` on the page would end up as `<` instead of `&lt;`.
+    """
     if "&" in text:
         text = html.unescape(text)
+    return tidy_text(text)
+
+
+def tidy_text(text: str) -> str:
+    """Normalise text already decoded by the parser: full-width digits, whitespace, possessives."""
     text = collapse(fullwidth_digits(text))
     if " '" in text or " ’" in text:
         text = _SPACE_APOSTROPHE.sub(r"\1\2", text)
@@ -44,8 +53,16 @@ def clean_text(text: str) -> str:
 
 
 def strip_end_mark(text: str) -> str:
-    """Remove a trailing `-0-` end mark (with any space or no-break space before it)."""
-    return _END_MARK.sub("", text).rstrip()
+    """Remove a trailing `-0-` end mark (with any space or no-break space before it).
+
+    String operations, not a regular expression: a search for the mark from every position of a long run of
+    spaces would cost the square of its length.
+    """
+    stripped = text.rstrip()
+    for mark in _END_MARKS:
+        if stripped.endswith(mark):
+            return stripped[: -len(mark)].rstrip()
+    return stripped
 
 
 def _is_name_node(node: Any) -> bool:
@@ -58,30 +75,44 @@ def _is_name_node(node: Any) -> bool:
 
 
 def _walk(node: Any, out: list[str], skip: Callable[[Any], bool] | None) -> None:
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
+    """Append the text under `node` to `out`, names between separators; iterative, so page depth cannot
+    exhaust the Python stack."""
+    stack: list[tuple[Iterator[Any], bool]] = [(node.iter(include_text=True), False)]
+    while stack:
+        children, closes_name = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if closes_name:
+                out.append(_SEP)
+            continue
+        tag = child.tag
+        if tag == "-text":
             out.append(child.text_content or "")
-        elif child.tag in ("script", "style") or (skip is not None and skip(child)):
+        elif tag in ("script", "style") or (skip is not None and skip(child)):
             continue
         elif _is_name_node(child):
             out.append(_SEP)
-            _walk(child, out, skip)
-            out.append(_SEP)
-        elif child.tag == "br":
+            stack.append((child.iter(include_text=True), True))
+        elif tag == "br":
             out.append(" ")
         else:
-            _walk(child, out, skip)
+            stack.append((child.iter(include_text=True), False))
 
 
 def _join_names(pieces: str) -> str:
     """Join text split at name boundaries, adding a space only where two words would touch."""
     parts = pieces.split(_SEP)
-    out = parts[0]
+    out = [parts[0]]
+    last = parts[0][-1:]  # the last character written so far
     for part in parts[1:]:
-        if out and part and out[-1].isalnum() and part[0].isalnum():
-            out += " "
-        out += part
-    return out
+        if not part:
+            continue
+        if last.isalnum() and part[0].isalnum():
+            out.append(" ")
+        out.append(part)
+        last = part[-1]
+    return "".join(out)
 
 
 def node_text(node: Any, skip: Callable[[Any], bool] | None = None, memo: dict[str, str] | None = None) -> str:
@@ -98,10 +129,10 @@ def node_text(node: Any, skip: Callable[[Any], bool] | None = None, memo: dict[s
             if cleaned is not None:
                 return cleaned
         if _SEP not in raw:
-            cleaned = clean_text(raw)
+            cleaned = tidy_text(raw)
         elif not _touching(raw):
             # No two words touch across a tag boundary, so plain text is right.
-            cleaned = clean_text(raw.replace(_SEP, ""))
+            cleaned = tidy_text(raw.replace(_SEP, ""))
         else:
             cleaned = None
         if cleaned is not None:
@@ -110,7 +141,7 @@ def node_text(node: Any, skip: Callable[[Any], bool] | None = None, memo: dict[s
             return cleaned
     out: list[str] = []
     _walk(node, out, skip)
-    return clean_text(_join_names("".join(out)))
+    return tidy_text(_join_names("".join(out)))
 
 
 def _touching(raw: str) -> bool:
