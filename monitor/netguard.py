@@ -235,9 +235,10 @@ class GuardedBackend(httpcore.NetworkBackend):
         listing_kinds: set[AddressKind] | None = None
         for info in infos:
             addr = _address(info)
-            if address_kind(addr) != "public" and listing_kinds is None:
+            kind = address_kind(addr)
+            if kind != "public" and listing_kinds is None:
                 listing_kinds = self._listing_kinds(call, host, port, infos, timeout)
-            reason = call.policy.address_refusal(host, addr, listing_kinds or ())
+            reason = call.policy.address_refusal(host, addr, kind, listing_kinds or ())
             if reason is None:
                 allowed.append(info)
             else:

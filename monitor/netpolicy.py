@@ -134,9 +134,10 @@ class OriginPolicy:
         if reason is not None:
             raise Refused(f"refused {url}: {reason}")
 
-    def address_refusal(self, host: str, addr: IPAddress, listing_kinds: Iterable[AddressKind]) -> str | None:
-        """Why `host` may not be reached at `addr`, given the kinds of address the listing's host is on."""
-        kind = address_kind(addr)
+    def address_refusal(self, host: str, addr: IPAddress, kind: AddressKind,
+                        listing_kinds: Iterable[AddressKind]) -> str | None:
+        """Why `host` may not be reached at `addr` (an address of `kind`), given the kinds of address the
+        listing's host is on."""
         if kind == "public" or kind in set(listing_kinds):
             return None
         return (f"{host} is at {kind} address {addr}, and the listing {self.listing_host} is not "
