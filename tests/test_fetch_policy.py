@@ -105,7 +105,8 @@ def test_article_hosts_are_validated(tmp_path: Path) -> None:
     src = {"name": "s", "adapter": "kcna", "url": "http://www.kcna.kp/", "article_hosts": ["KCNAWatch.org."]}
     settings = load_settings(write_config(tmp_path / "ok.toml", [src]))
     assert settings.sources[0].article_hosts == ["kcnawatch.org"]
-    plain = load_settings(write_config(tmp_path / "none.toml", [{k: v for k, v in src.items() if k != "article_hosts"}]))
+    bare = {k: v for k, v in src.items() if k != "article_hosts"}
+    plain = load_settings(write_config(tmp_path / "none.toml", [bare]))
     assert plain.sources[0].article_hosts == []
     with pytest.raises(ConfigError, match="article_hosts"):
         load_settings(write_config(tmp_path / "bad.toml", [{**src, "article_hosts": ["https://kcnawatch.org/"]}]))
