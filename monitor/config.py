@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +22,18 @@ from pydantic import (
 
 DEFAULT_CONFIG_CANDIDATES = ("config/monitor.toml", "monitor.toml")
 DEFAULT_USER_AGENT = "monitor/0.1 (state-media watcher; polite polling)"
+
+
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ConfigError(Exception):
@@ -58,6 +72,19 @@ class SourceSettings(_Strict):
     fetch_articles: bool = False
     enabled: bool = True
     css: dict[str, str] | None = None  # selectors of the css adapter, checked by the adapter's own options
+    article_hosts: list[str] = Field(default_factory=list)  # other hosts an article may be fetched from
+
+    @field_validator("article_hosts")
+    @classmethod
+    def _host_names(cls, hosts: list[str]) -> list[str]:
+        cleaned = []
+        for host in hosts:
+            name = host.strip().lower().rstrip(".")
+            if not _HOST_NAME.fullmatch(name) and not _is_ip(name):
+                raise ValueError(f"article_hosts: {host!r} is not a host name (give a bare name such as "
+                                 "'kcnawatch.org': no scheme, port or path)")
+            cleaned.append(name)
+        return cleaned
 
     @model_validator(mode="after")
     def _css_needs_selectors(self) -> SourceSettings:

@@ -18,6 +18,7 @@ from monitor.events import MeetingReport, attach_report, event_payload
 from monitor.fetch import Fetcher, FetchError
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
+from monitor.netpolicy import OriginPolicy
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.outbox import enqueue
 from monitor.redact import redact_text, strip_userinfo
@@ -250,28 +251,49 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSumma
 
 
 def _fetch_articles(ctx: Context, src: SourceSettings, planned: list[_Planned], summary: RunSummary) -> None:
-    """Fetch the article page of each new entry (and of known ones due a recheck), politely and bounded."""
+    """Fetch the article page of each new entry (and of known ones due a recheck), politely and bounded.
+
+    Only links the source's fetch policy allows are fetched (its listing's origin and `article_hosts`); a
+    refused link stays an entry, with a warning. When the fetcher is stopped, FetchError "stopped" is raised
+    once the fetches under way have ended, so nothing half-fetched is stored.
+    """
     if not src.fetch_articles:
         return
     wanted = [p for p in planned if p.item_id is None or p.recheck][: ctx.settings.fetch.max_articles_per_run]
     if not wanted:
         return
+    policy = OriginPolicy.for_source(src)
+    allowed = []
+    for p in wanted:
+        refusal = policy.refusal(p.entry.url)
+        if refusal is None:
+            allowed.append(p)
+        else:
+            summary.warnings.append(f"article {p.entry.url}: not fetched: {refusal}")
+    if not allowed:
+        return
     adapter = get_adapter(src.adapter, src.adapter_options)
+    stopped: list[FetchError] = []
 
     def fetch_one(p: _Planned) -> None:
         try:
-            res = ctx.fetcher.get(p.entry.url)
+            res = ctx.fetcher.get(p.entry.url, policy=policy)
             if res.doc is not None:
                 p.article = adapter.parse_article(res.doc)
         except FetchError as exc:
+            if exc.kind == "stopped":
+                stopped.append(exc)
+                return
             p.gone = p.item_id is not None and exc.status in (404, 410)
             summary.warnings.append(f"article {p.entry.url}: {exc}")
         except LayoutNotRecognised as exc:
             summary.warnings.append(f"article {p.entry.url}: {exc}")
 
-    workers = min(ctx.settings.fetch.article_concurrency, len(wanted))
+    workers = min(ctx.settings.fetch.article_concurrency, len(allowed))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"art-{src.name}") as pool:
-        list(pool.map(fetch_one, wanted))
+        list(pool.map(fetch_one, allowed))
+    if stopped:
+        raise stopped[0]
 
 
 def _text_of(p: _Planned) -> str:

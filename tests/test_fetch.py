@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import socket
 import ssl
 import subprocess
 import time
@@ -160,10 +161,12 @@ def test_host_gate_spaces_request_starts() -> None:
 
 
 class _UnresolvedNames(httpx.BaseTransport):
-    """A transport whose every host name fails to resolve, as getaddrinfo reports it (nothing is sent)."""
+    """A transport whose every host name fails to resolve, raised as httpx raises it: a ConnectError from the
+    resolver's socket.gaierror (nothing is sent)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+        cause = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        raise httpx.ConnectError("lookup failed", request=request) from cause
 
 
 def test_unresolved_host_owes_no_politeness_delay() -> None:
