@@ -61,7 +61,7 @@ class RunSummary:
     """The outcome of one source run (also the structured log line)."""
 
     source: str
-    status: str  # ok | not_modified | deferred | error | layout_changed
+    status: str  # ok | not_modified | deferred | error | layout_changed | stopped
     entries: int = 0
     new_items: int = 0
     revisions: int = 0
@@ -105,6 +105,11 @@ def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
     try:
         return _run(ctx, src, summary, started, t0)
     except Exception as exc:  # the job must never die unrecorded
+        if isinstance(exc, FetchError) and exc.kind == "stopped":
+            # the process is stopping: nothing of the run was committed, and it is not the source's failure
+            summary.status, summary.error = "stopped", str(exc)
+            summary.new_items = summary.revisions = summary.alerts = 0
+            return _finish(summary, t0)
         log.exception("source run failed", source=src.name)
         summary.status = "error"
         summary.error = _short(f"run failed: {type(exc).__name__}: {exc}")
@@ -129,7 +134,8 @@ def _run(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, t
         return _finish(summary, t0)
     http_status: int | None = None
     try:
-        result = ctx.fetcher.get(src.url_str, etag=state.get("etag"), last_modified=state.get("last_modified"))
+        result = ctx.fetcher.get(src.url_str, etag=state.get("etag"), last_modified=state.get("last_modified"),
+                                 policy=OriginPolicy.for_source(src))
         http_status = result.status
         if result.not_modified or result.doc is None:
             summary.status = "not_modified"
@@ -140,6 +146,8 @@ def _run(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, t
         if not listing.entries:
             raise LayoutNotRecognised("the listing parsed to zero entries")
     except FetchError as exc:
+        if exc.kind == "stopped":
+            raise
         summary.status, summary.error = "error", str(exc)
         retry_at = iso(datetime.now(UTC) + timedelta(seconds=exc.retry_after)) if exc.retry_after else None
         _record(ctx, src, summary, started, exc.status, retry_at=retry_at)

@@ -42,7 +42,7 @@ def open_context(settings: Settings, *, stop: threading.Event | None = None) -> 
 
 def _fetcher(settings: Settings, stop: threading.Event | None) -> Fetcher:
     """The HTTP client of a polling process."""
-    return Fetcher(settings.fetch)
+    return Fetcher(settings.fetch, stop=stop)
 
 
 def _load_classifier(gazetteer: Path | None, into: Future[Classifier]) -> None:
