@@ -160,3 +160,17 @@ def test_gallery_detail_title_from_page_title() -> None:
     assert article.body == ""
     assert article.published is None
     assert article.warnings
+
+
+def test_a_headline_linking_elsewhere_is_still_an_entry() -> None:
+    """A headline whose link leaves the site is an entry like the others (the fetch policy, not the parser,
+    decides whether it is followed); menu links outside headlines stay out."""
+    page = (b'<html><body><main><h5><a href="/en/article/detail/abc">Orchard Grows</a> <span><nobr>[2026.11.20.]'
+            b'</nobr></span></h5><h5><a href="http://169.254.169.254/latest">Museum Opens</a> <span><nobr>'
+            b'[2026.11.19.]</nobr></span></h5><nav><a href="http://elsewhere.example/">Menu</a></nav></main>'
+            b'</body></html>')
+    doc = Document("http://127.0.0.1:9/en/article/list/x", page, fetched_at=datetime(2026, 11, 20, tzinfo=UTC))
+    listing = get_adapter("kcna").parse_listing(doc)
+    assert [(e.title, e.url, e.published) for e in listing.entries] == [
+        ("Orchard Grows", "http://127.0.0.1:9/en/article/detail/abc", date(2026, 11, 20)),
+        ("Museum Opens", "http://169.254.169.254/latest", date(2026, 11, 19))]

@@ -27,7 +27,7 @@ from monitor.sources.text import node_text, strip_end_mark, tidy_text
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
 # Links and date stamps of one listing, queried once, in document order.
 # (Links are matched on "/detail/" here and on the exact paths by `_is_detail_link`: one selector, not three.)
-_DETAIL_STREAM = 'a[href*="/detail/"], h5 nobr, .gallery nobr, .video nobr'
+_DETAIL_STREAM = 'a[href*="/detail/"], h5 > a[href]:not([href*="/detail/"]), h5 nobr, .gallery nobr, .video nobr'
 _Q_STREAM = ("ul.article-link a[href], div.photo span.title a[href], div.video span.title a[href], "
              "ul.article-link span.publish-time, div.photo span.publish-time, div.video span.publish-time")
 _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\||기사\s*\|)?\s*")
@@ -77,18 +77,25 @@ def _link_title(a: Any, memo: PageMemo) -> str:
     return title
 
 
-def _is_detail_link(href: str | None) -> bool:
-    """What `a[href*="/article/detail/"], a[href*="/gallery/detail/"], a[href*="/video/detail/"]` matches."""
-    return href is not None and ("/article/detail/" in href or "/gallery/detail/" in href
-                                 or "/video/detail/" in href)
+def _is_detail_link(node: Any) -> bool:
+    """A link of the detail layout: to an article, gallery or video page, or any link that is a headline (an
+    `<h5>`'s link: an entry even when it points elsewhere, so that the fetch policy, not the parser, decides
+    whether it is followed)."""
+    href = node.attributes.get("href")
+    if href is None:
+        return False
+    if "/article/detail/" in href or "/gallery/detail/" in href or "/video/detail/" in href:
+        return True
+    parent = node.parent
+    return parent is not None and parent.tag == "h5"
 
 
-def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bool] | None,
+def _collect(doc: Document, stream: list[Any], wanted: Callable[[Any], bool] | None,
              ) -> tuple[list[Entry], list[str]]:
     """Assemble entries from links and date stamps given in document order.
 
     A stamp dates the latest link that has no date yet; stamps that are not dates (a name in its own
-    <nobr>) are ignored. Links whose href `wanted` refuses are not links of the layout. One pass, no
+    <nobr>) are ignored. Links `wanted` refuses are not links of the layout. One pass, no
     per-item CSS queries.
     """
     memo = page_memo(doc.url)
@@ -99,9 +106,9 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[str | None], bo
     for position, node in enumerate(stream, 1):
         try:
             if node.tag_id == TAG_A:
-                href = node.attributes.get("href")
-                if wanted is not None and not wanted(href):
+                if wanted is not None and not wanted(node):
                     continue
+                href = node.attributes.get("href")
                 url = resolve(href)
                 if url is None:
                     continue
