@@ -286,7 +286,7 @@ def alerts_list(
 def alerts_retry(alert_id: Annotated[str, typer.Argument(help="The alert id (see `monitor alerts`).")]) -> None:
     """Put a dead alert back in line and try to deliver it now."""
     from monitor.dispatch import Dispatcher
-    from monitor.outbox import retry
+    from monitor.store.outbox import retry
 
     s = settings()
     store = open_store(s)
@@ -297,7 +297,9 @@ def alerts_retry(alert_id: Annotated[str, typer.Argument(help="The alert id (see
         result = dispatcher.run_once()
     finally:
         dispatcher.close()
-    row = store.one("SELECT status, last_error FROM outbox WHERE id = ?", (alert_id,)) or {}
+    from monitor.store.outbox import alert_status
+
+    row = alert_status(store, alert_id) or {}
     out.print(f"{alert_id}: {row.get('status')} {row.get('last_error') or ''}".strip(), markup=False)
     raise typer.Exit(0 if row.get("status") == "sent" else 1 if result.errors else 0)
 
@@ -305,7 +307,7 @@ def alerts_retry(alert_id: Annotated[str, typer.Argument(help="The alert id (see
 @alerts_app.command("enable")
 def alerts_enable(channel: Annotated[str, typer.Argument(help="webhook | email")]) -> None:
     """Re-enable a channel that was disabled (its endpoint answered 410 Gone)."""
-    from monitor.outbox import enable_channel
+    from monitor.store.outbox import enable_channel
 
     s = settings()
     done = enable_channel(open_store(s), channel)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from monitor.outbox import enqueue
 from monitor.store import Store, iso
+from monitor.store.archive import digest_rows
+from monitor.store.outbox import enqueue, last_digest_until
 
 DIGEST_LIMIT = 200
 
@@ -19,12 +20,8 @@ def queue_digest(store: Store, channels: list[str], minutes: int, now: datetime 
     if minutes <= 0 or not channels:
         return 0
     end = now or datetime.now(UTC)
-    last = store.scalar("SELECT MAX(json_extract(payload, '$.until')) FROM outbox WHERE kind = 'digest'")
-    start = last or iso(end - timedelta(minutes=minutes))
-    rows = store.query(
-        "SELECT id, title, url, source, published, category, first_seen_at FROM items WHERE first_seen_at > ? AND "
-        "first_seen_at <= ? AND (category = 'diplomatic' OR (category = 'meeting' AND high_level = 0)) "
-        "ORDER BY first_seen_at LIMIT ?", (start, iso(end), DIGEST_LIMIT))
+    start = last_digest_until(store) or iso(end - timedelta(minutes=minutes))
+    rows = digest_rows(store, start, iso(end), DIGEST_LIMIT)
     if not rows:
         return 0
     items: list[dict[str, Any]] = [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"],

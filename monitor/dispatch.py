@@ -14,8 +14,8 @@ from monitor.alerts.email import build_email, send_email
 from monitor.alerts.webhook import backoff_delay, send_webhook
 from monitor.config import ConfigError, Settings
 from monitor.logging import get_logger
-from monitor.outbox import claim, disable_channel, due, mark_dead, mark_retry, mark_sent
 from monitor.store import Store
+from monitor.store.outbox import claim, disable_channel, due, mark_dead, mark_retry, mark_sent
 
 log = get_logger("dispatch")
 

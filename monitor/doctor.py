@@ -53,7 +53,7 @@ def check_classifier() -> Check:
 
 
 def check_database(settings: Settings) -> Check:
-    """The database opens, is migrated, and passes PRAGMA integrity_check."""
+    """The database opens, is migrated, and passes SQLite's integrity check."""
     path = settings.db_path
     try:
         store = Store(path)
@@ -61,9 +61,7 @@ def check_database(settings: Settings) -> Check:
         return Check("database", "fail", str(exc), f"check the permissions of {path.parent}, or move the damaged "
                      "file aside and restore a backup (sqlite3 .recover can salvage rows)")
     try:
-        result = store.scalar("PRAGMA integrity_check")
-        mode = store.scalar("PRAGMA journal_mode")
-        items = store.scalar("SELECT COUNT(*) FROM items")
+        result, mode, items = store.health()
     except sqlite3.DatabaseError as exc:
         result, mode, items = str(exc), None, None
     finally:

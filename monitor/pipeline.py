@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-from sqlite_utils import Database
 
 from monitor.classify import Classification, Classifier, canonical_name
 from monitor.config import Settings, SourceSettings
@@ -20,10 +16,10 @@ from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
 from monitor.netpolicy import OriginPolicy
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
-from monitor.outbox import enqueue
 from monitor.redact import redact_text, strip_userinfo
 from monitor.sources import get_adapter
-from monitor.store import Store, iso, utcnow
+from monitor.store import Store, Tx, iso, runs, utcnow
+from monitor.store.outbox import enqueue
 
 log = get_logger("pipeline")
 
@@ -206,21 +202,6 @@ def _finish(summary: RunSummary, t0: float) -> RunSummary:
 MAX_WARNINGS = 50
 
 
-_KNOWN_BY_URL = ("SELECT u.url AS k, i.id, i.article_fetched_at, i.first_seen_at FROM item_urls u "
-                 "JOIN items i ON i.id = u.item_id WHERE u.url IN ({})")
-_KNOWN_BY_KEY = "SELECT key AS k, id, article_fetched_at, first_seen_at FROM items WHERE key IN ({})"
-
-
-def _known(ctx: Context, sql: str, values: list[str]) -> dict[str, dict[str, Any]]:
-    """Rows of a lookup by URL or key, fetched in chunks of a few hundred values."""
-    found: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(values), 500):
-        chunk = values[i:i + 500]
-        for row in ctx.store.query(sql.format(",".join("?" * len(chunk))), tuple(chunk)):
-            found[row["k"]] = row
-    return found
-
-
 def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSummary) -> list[_Planned]:
     """Which entries are new, which are known items (under this or another URL), which are due a recheck.
 
@@ -242,8 +223,8 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSumma
             continue
         seen.add(url)
         planned.append(_Planned(entry, url, key, None, folded=folded, day=day, position=position))
-    by_url = _known(ctx, _KNOWN_BY_URL, [p.url for p in planned])
-    by_key = _known(ctx, _KNOWN_BY_KEY, [p.key for p in planned if p.url not in by_url])
+    by_url = runs.known_by_url(ctx.store, [p.url for p in planned])
+    by_key = runs.known_by_key(ctx.store, [p.key for p in planned if p.url not in by_url])
     archive = ctx.settings.archive
     recheck_before = iso(datetime.now(UTC) - timedelta(seconds=archive.recheck_interval))
     recent = (datetime.now(UTC) - timedelta(days=archive.recheck_days)).date().isoformat()
@@ -327,7 +308,7 @@ def _published(p: _Planned) -> date | None:
 
 def _record(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, http_status: int | None, *,
             validators: tuple[str | None, str | None] | None = None, retry_at: str | None = None,
-            layout: str | None = None, db: Database | None = None) -> None:
+            layout: str | None = None, db: Tx | None = None) -> None:
     """Write the fetch log line and the source's health; raise operator alerts on failure thresholds.
 
     A password in the source URL is masked in the error and warnings first (they are logged, stored and sent).
@@ -340,42 +321,19 @@ def _record(ctx: Context, src: SourceSettings, summary: RunSummary, started: str
                     layout=layout, db=tx)
         return
     now = utcnow()
-    warnings = json.dumps(summary.warnings[:MAX_WARNINGS], ensure_ascii=False)
-    db.execute("INSERT INTO fetch_log (source, started_at, duration, status, http_status, entries, new_items, error, "
-               "warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               [src.name, started, round((datetime.now(UTC) - datetime.fromisoformat(started)).total_seconds(), 3),
-                summary.status, http_status, summary.entries, summary.new_items, summary.error, warnings])
-    sets = ["last_run_at = ?", "last_status = ?", "last_warnings = ?"]
-    params: list[Any] = [now, summary.status, warnings]
-    if summary.failed:
-        sets += ["last_error = ?", "consecutive_failures = consecutive_failures + 1"]
-        params.append(summary.error)
-    else:
-        sets += ["last_error = NULL", "consecutive_failures = 0", "last_ok_at = ?", "next_fetch_not_before = NULL"]
-        params.append(now)
-    if retry_at:
-        sets.append("next_fetch_not_before = ?")
-        params.append(retry_at)
-    if validators is not None:
-        sets += ["etag = ?", "last_modified = ?"]
-        params += list(validators)
-    if layout:
-        sets.append("layout = ?")
-        params.append(layout)
-    if summary.entries:
-        sets.append("entries_seen = ?")
-        params.append(summary.entries)
-    db.execute(f"UPDATE sources SET {', '.join(sets)} WHERE name = ?", [*params, src.name])
-    _operator_alerts(ctx, src, summary, db, now)
+    duration = round((datetime.now(UTC) - datetime.fromisoformat(started)).total_seconds(), 3)
+    run = runs.RunRecord(src.name, started, duration, summary.status, summary.failed, http_status, summary.entries,
+                         summary.new_items, summary.error, summary.warnings[:MAX_WARNINGS])
+    failures, alerted = runs.record_run(db, run, now, validators=validators, retry_at=retry_at, layout=layout)
+    _operator_alerts(ctx, src, summary, db, now, failures, alerted)
 
 
-def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db: Database, now: str) -> None:
+def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db: Tx, now: str, failures: int,
+                     alerted: str | None) -> None:
     """One alert when a source has failed N runs in a row (or its layout changed), one when it recovers."""
     op = ctx.settings.alerts.operator
     if not op.enabled:
         return
-    row = db.execute("SELECT consecutive_failures, health_alerted FROM sources WHERE name = ?", [src.name]).fetchone()
-    failures, alerted = int(row[0]), row[1]
     if summary.failed and failures >= op.failure_threshold and not alerted:
         episode = now
         payload = {"source": src.name, "url": src.shown_url, "status": summary.status, "error": summary.error,
@@ -383,13 +341,13 @@ def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db:
         for channel in ctx.channels:
             enqueue(db, channel=channel, kind="source.failing", subject=f"{src.name}|{episode}", payload=payload,
                     now=now)
-        db.execute("UPDATE sources SET health_alerted = ? WHERE name = ?", [episode, src.name])
+        runs.set_failing_episode(db, src.name, episode)
     elif not summary.failed and summary.status != "deferred" and alerted:
         payload = {"source": src.name, "url": src.shown_url, "status": summary.status, "failing_since": alerted}
         for channel in ctx.channels:
             enqueue(db, channel=channel, kind="source.recovered", subject=f"{src.name}|{alerted}", payload=payload,
                     now=now)
-        db.execute("UPDATE sources SET health_alerted = NULL WHERE name = ?", [src.name])
+        runs.set_failing_episode(db, src.name, None)
 
 
 def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classified: dict[int, Classification],
@@ -406,18 +364,13 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
         version = ctx.ready_classifier.version
         for p in planned:
             try:
-                with ctx.store.savepoint(db):
+                with db.savepoint():
                     if p.item_id is None:
                         _insert_new(ctx, db, src, p, classified[id(p)], version, now, summary)
-                    elif p.article is not None:
-                        _update_item(db, p, now, summary)
                     else:
-                        db.execute("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?",
-                                   [now, p.item_id])
-                    db.execute("INSERT INTO item_urls (url, item_id, source, outlet, first_seen_at, last_seen_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-                               "last_seen_at = excluded.last_seen_at",
-                               [p.url, p.item_id, src.name, p.entry.outlet, now, now])
+                        _update_item(db, p, now, summary)
+                    assert p.item_id is not None
+                    runs.add_url(db, p.url, p.item_id, src.name, p.entry.outlet, now)
             except (sqlite3.OperationalError, MemoryError):
                 raise  # the database or the machine, not the entry: the run fails
             except Exception as exc:
@@ -431,7 +384,7 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
         _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
 
 
-def _mark_removals(ctx: Context, db: Database, src: SourceSettings, planned: list[_Planned], now: str) -> None:
+def _mark_removals(ctx: Context, db: Tx, src: SourceSettings, planned: list[_Planned], now: str) -> None:
     """Mark items removed: gone from this listing while items of the same date remain, or answering 404.
 
     The oldest date on the page is left out: its items may simply have scrolled off the first page.
@@ -440,33 +393,20 @@ def _mark_removals(ctx: Context, db: Database, src: SourceSettings, planned: lis
     listed = {p.url for p in planned}
     dates = sorted({p.day for p in planned if p.day is not None})
     if len(dates) >= 2:
-        marks = ",".join("?" * (len(dates) - 1))
-        for url, item_id in db.execute(
-            f"SELECT u.url, u.item_id FROM item_urls u JOIN items i ON i.id = u.item_id WHERE u.source = ? AND "
-            f"i.removed_at IS NULL AND i.published IN ({marks})", [src.name, *dates[1:]]
-        ).fetchall():
-            if url not in listed:
-                removed.add(item_id)
+        removed |= {item_id for url, item_id in runs.listed_on_days(db, src.name, dates[1:]) if url not in listed}
     removed -= {p.item_id for p in planned if not p.gone}
     for item_id in removed:
-        cur = db.execute("UPDATE items SET removed_at = ? WHERE id = ? AND removed_at IS NULL", [now, item_id])
-        if cur.rowcount and ctx.settings.archive.alert_on_removal:
-            row = db.execute("SELECT title, url, source, published, last_seen_at FROM items WHERE id = ?",
-                             [item_id]).fetchone()
-            payload = {"item_id": item_id, "title": row[0], "url": row[1], "source": row[2], "date": row[3],
-                       "last_seen_at": row[4], "removed_at": now}
+        if item_id is None:
+            continue
+        item = runs.mark_removed(db, item_id, now)
+        if item is not None and ctx.settings.archive.alert_on_removal:
+            payload = {"item_id": item_id, "title": item["title"], "url": item["url"], "source": item["source"],
+                       "date": item["published"], "last_seen_at": item["last_seen_at"], "removed_at": now}
             for channel in ctx.channels:
                 enqueue(db, channel=channel, kind="item.removed", subject=str(item_id), payload=payload, now=now)
 
 
-_INSERT_ITEM = (
-    "INSERT INTO items (key, source, url, title, published, teaser, body, outlet, content_hash, story_key, category, "
-    "high_level, participants, countries, confidence, reasons, classifier_version, first_seen_at, last_seen_at, "
-    "article_fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(key) DO NOTHING")
-
-
-def _insert_new(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cls: Classification, version: str,
+def _insert_new(ctx: Context, db: Tx, src: SourceSettings, p: _Planned, cls: Classification, version: str,
                 now: str, summary: RunSummary) -> None:
     """Store a new entry as an item with its first revision; a meeting goes on to its event and alerts.
 
@@ -482,46 +422,31 @@ def _insert_new(ctx: Context, db: Database, src: SourceSettings, p: _Planned, cl
     day = p.day
     if day is None and article is not None and article.published is not None:
         day = article.published.isoformat()
-    chash = content_hash(title, body)
-    cur = db.execute(_INSERT_ITEM, [
+    item = runs.NewItem(
         p.key, src.name, p.url, title, day, entry.teaser, body,
-        entry.outlet or (article.outlet if article is not None else None), chash, folded_story_key(folded, day),
-        cls.category, int(cls.high_level), json.dumps(cls.participants), json.dumps(cls.countries), cls.confidence,
-        json.dumps(cls.reasons), version, now, now, now if article is not None else None])
-    if not cur.rowcount:  # already stored (listed twice, or by another source meanwhile)
-        p.item_id = int(db.execute("SELECT id FROM items WHERE key = ?", [p.key]).fetchone()[0])
-        db.execute("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", [now, p.item_id])
+        entry.outlet or (article.outlet if article is not None else None), content_hash(title, body),
+        folded_story_key(folded, day), cls.category, cls.high_level, cls.participants, cls.countries,
+        cls.confidence, cls.reasons, version, article is not None)
+    item_id = runs.insert_item(db, item, now)
+    if item_id is None:  # already stored (listed twice, or by another source meanwhile)
+        p.item_id = runs.item_id_of_key(db, p.key)
+        runs.touch_item(db, p.item_id, now)
         return
-    p.item_id = int(cur.lastrowid or 0)
-    p.inserted = True
-    db.execute("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
-               [p.item_id, now, title, body, chash])
+    p.item_id, p.inserted = item_id, True
     summary.new_items += 1
     if cls.category == "meeting":
-        summary.alerts += _meeting(ctx, db, p.item_id, _title_of(p), _published(p), cls, now)
+        summary.alerts += _meeting(ctx, db, item_id, _title_of(p), _published(p), cls, now)
 
 
-def _update_item(db: Database, p: _Planned, now: str, summary: RunSummary) -> None:
+def _update_item(db: Tx, p: _Planned, now: str, summary: RunSummary) -> None:
     """A known item seen again: touch it, and add a revision when its article text changed."""
-    db.execute("UPDATE items SET last_seen_at = ?, removed_at = NULL WHERE id = ?", [now, p.item_id])
+    assert p.item_id is not None
+    runs.touch_item(db, p.item_id, now)
     if p.article is None:
         return
-    row = db.execute("SELECT title, body, content_hash FROM items WHERE id = ?", [p.item_id]).fetchone()
-    title = row[0]
-    chash = content_hash(title, p.article.body)
-    db.execute("UPDATE items SET article_fetched_at = ? WHERE id = ?", [now, p.item_id])
-    if chash == row[2]:
-        return
-    if row[1] is None:
-        # First time the article text is seen (the item was stored from a listing entry only).
-        db.execute("UPDATE items SET body = ?, content_hash = ? WHERE id = ?", [p.article.body, chash, p.item_id])
-        db.execute("UPDATE revisions SET body = ?, content_hash = ? WHERE item_id = ? AND body IS NULL",
-                   [p.article.body, chash, p.item_id])
-        return
-    db.execute("UPDATE items SET body = ?, content_hash = ? WHERE id = ?", [p.article.body, chash, p.item_id])
-    db.execute("INSERT INTO revisions (item_id, seen_at, title, body, content_hash) VALUES (?, ?, ?, ?, ?)",
-               [p.item_id, now, title, p.article.body, chash])
-    summary.revisions += 1
+    chash = content_hash(runs.item_title(db, p.item_id), p.article.body)
+    if runs.store_article(db, p.item_id, p.article.body, chash, now):
+        summary.revisions += 1
 
 
 def _wanted(ctx: Context, cls: Classification) -> bool:
@@ -539,13 +464,13 @@ def _wanted(ctx: Context, cls: Classification) -> bool:
     return True
 
 
-def _meeting(ctx: Context, db: Database, item_id: int, title: str, published: date | None, cls: Classification,
+def _meeting(ctx: Context, db: Tx, item_id: int, title: str, published: date | None, cls: Classification,
              now: str) -> int:
     """Attach a meeting item to its event; enqueue the alerts a new (or updated) event deserves."""
     report = MeetingReport(item_id, title, published, list(cls.participants), dict(cls.participant_countries),
                            list(cls.countries), cls.high_level)
     change = attach_report(db, report, now)
-    db.execute("UPDATE items SET event_id = ? WHERE id = ?", [change.event_id, item_id])
+    runs.set_event(db, item_id, change.event_id)
     payload = event_payload(db, change.event_id)
     if not (payload["high_level"] or cls.high_level) or not _wanted(ctx, cls):
         return 0

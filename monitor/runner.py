@@ -13,9 +13,9 @@ from monitor.classify import Classifier
 from monitor.config import Settings, SourceSettings
 from monitor.fetch import Fetcher, host_key
 from monitor.logging import get_logger
-from monitor.outbox import release_stale_claims
 from monitor.pipeline import Context, RunSummary, run_source
 from monitor.store import Store
+from monitor.store.outbox import release_stale_claims
 
 log = get_logger("runner")
 

@@ -11,8 +11,8 @@ from sqlite_utils import Database
 
 from monitor.archive import search
 from monitor.normalize import content_hash, item_key, story_key
-from monitor.schema import migrations
 from monitor.store import Store
+from monitor.store.schema import migrations
 
 
 def make_store(tmp_path: Path) -> Store:

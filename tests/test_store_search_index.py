@@ -9,8 +9,8 @@ import pytest
 from sqlite_utils import Database
 
 from monitor.archive import search
-from monitor.schema import migrations
 from monitor.store import Store
+from monitor.store.schema import migrations
 from tests.test_archive_fixtures import add_item, edit_item, make_store
 
 

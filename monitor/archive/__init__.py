@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from monitor.archive.datasette import datasette_metadata
 from monitor.archive.export import export_items
 from monitor.archive.feeds import atom_feed, write_feeds
 from monitor.archive.revisions import Revision, get_item, render_revisions, revisions
 from monitor.archive.search import SearchHit, render_search, search
 from monitor.archive.stories import Story, StoryOutlet, render_stories, stories
+from monitor.store.datasette import datasette_metadata
 
 __all__ = [
     "Revision",

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from monitor.filters import item_filters
 from monitor.store import Store, item_json
+from monitor.store.archive import export_batch, urls_of
 
 #: Columns of an exported record, in order (the `items --json` keys first).
 FIELDS = ("id", "source", "url", "title", "published", "category", "high_level", "participants", "first_seen_at",
@@ -26,27 +26,12 @@ BATCH = 500
 def export_records(store: Store, *, source: str | None = None, category: str | None = None,
                    since: str | date | None = None, until: str | date | None = None) -> Iterator[dict[str, Any]]:
     """Exported records, newest first like `items --json`, read in batches."""
-    where, params = item_filters(source=source, category=category, since=since, until=until)
     after: tuple[str, int] | None = None
     while True:
-        conds = list(where)
-        args = list(params)
-        if after is not None:
-            conds.append("(i.first_seen_at < ? OR (i.first_seen_at = ? AND i.id < ?))")
-            args += [after[0], after[0], after[1]]
-        sql = "SELECT * FROM items i"
-        if conds:
-            sql += " WHERE " + " AND ".join(conds)
-        sql += f" ORDER BY i.first_seen_at DESC, i.id DESC LIMIT {BATCH}"
-        rows = store.query(sql, tuple(args))
+        rows = export_batch(store, after, BATCH, source=source, category=category, since=since, until=until)
         if not rows:
             return
-        ids = [r["id"] for r in rows]
-        urls: dict[int, list[str]] = {i: [] for i in ids}
-        marks = ",".join("?" * len(ids))
-        for u in store.query(f"SELECT item_id, url FROM item_urls WHERE item_id IN ({marks}) "
-                             "ORDER BY first_seen_at, url", tuple(ids)):
-            urls[u["item_id"]].append(u["url"])
+        urls = urls_of(store, [r["id"] for r in rows])
         for r in rows:
             rec = item_json(r)
             seen = urls[r["id"]]

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from monitor.store import Store
+from monitor.store.archive import foreign_relations_items, high_level_events
 
 ATOM = "http://www.w3.org/2005/Atom"
 FeedKind = Literal["alerts", "diplomatic"]
@@ -64,10 +65,7 @@ def _summary(teaser: str | None, body: str | None) -> str:
 
 def _alert_entries(store: Store, tag: str, limit: int) -> list[dict[str, Any]]:
     entries = []
-    for ev in store.query("SELECT * FROM events WHERE high_level = 1 ORDER BY created_at DESC, id LIMIT ?",
-                          (limit,)):
-        reports = store.query("SELECT i.* FROM event_reports r JOIN items i ON i.id = r.item_id "
-                              "WHERE r.event_id = ? ORDER BY r.added_at, i.first_seen_at, i.id", (ev["id"],))
+    for ev, reports in high_level_events(store, limit):
         first = reports[0] if reports else None
         participants = json.loads(ev["participants"] or "[]")
         countries = json.loads(ev["countries"] or "[]")
@@ -93,9 +91,7 @@ def _alert_entries(store: Store, tag: str, limit: int) -> list[dict[str, Any]]:
 
 def _diplomatic_entries(store: Store, tag: str, limit: int) -> list[dict[str, Any]]:
     entries = []
-    for it in store.query("SELECT i.*, (SELECT MAX(seen_at) FROM revisions r WHERE r.item_id = i.id) AS edited "
-                          "FROM items i WHERE i.category IN ('meeting', 'diplomatic') "
-                          "ORDER BY i.first_seen_at DESC, i.id DESC LIMIT ?", (limit,)):
+    for it in foreign_relations_items(store, limit):
         cats = [it["category"]] + (["high-level"] if it["high_level"] else [])
         cats += json.loads(it["countries"] or "[]")
         if it["removed_at"]:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from monitor.store import Store
+from monitor.store.archive import item_row, revision_rows
 from monitor.terminal import safe
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[A-Z0-9])")
@@ -31,14 +32,12 @@ class Revision:
 
 def get_item(store: Store, item_id: int) -> dict[str, Any] | None:
     """The items row with this id, or None."""
-    return store.one("SELECT * FROM items WHERE id = ?", (int(item_id),))
+    return item_row(store, item_id)
 
 
 def revisions(store: Store, item_id: int) -> list[Revision]:
     """Every stored version of an item, oldest first (empty when the item does not exist)."""
-    rows = store.query("SELECT id, item_id, seen_at, title, body, content_hash FROM revisions WHERE item_id = ? "
-                       "ORDER BY seen_at, id", (int(item_id),))
-    return [Revision(**r) for r in rows]
+    return [Revision(**r) for r in revision_rows(store, item_id)]
 
 
 def text_lines(title: str, body: str | None) -> list[str]:

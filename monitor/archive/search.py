@@ -15,16 +15,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from monitor.filters import item_filters
 from monitor.store import Store
+from monitor.store.archive import search_rows
 from monitor.terminal import safe
 
 #: Markers FTS5 puts around matched terms in snippets; control characters never found in stored text.
 MARK_START, MARK_END = "\x02", "\x03"
 HIGHLIGHT = "bold yellow"
 COLUMNS = ("title", "teaser", "body", "participants")
-#: bm25 weights of the columns above: a match in the title counts most.
-WEIGHTS = (10.0, 3.0, 1.0, 5.0)
 OPERATORS = ("AND", "OR", "NOT")
 
 _TOKEN = re.compile(r'(?:(?P<col>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"(?P<pstar>\*)?|(?P<word>[^\s"]+))')
@@ -112,15 +110,9 @@ def search(store: Store, query: str, *, source: str | None = None, category: str
     except sqlite3.OperationalError as exc:
         raise ValueError(f"cannot search: {store.search_index_lag()} newest item(s) are not in the full-text index "
                          f"yet and it cannot be brought up to date here ({exc})") from None
-    where, params = item_filters(source=source, category=category, since=since, until=until)
-    weights = ", ".join(str(w) for w in WEIGHTS)
-    sql = (f"SELECT i.*, snippet(items_fts, -1, ?, ?, '…', 16) AS snip, bm25(items_fts, {weights}) AS score "
-           "FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ?")
-    if where:
-        sql += " AND " + " AND ".join(where)
-    sql += " ORDER BY score, i.first_seen_at DESC LIMIT ?"
     try:
-        rows = store.query(sql, (MARK_START, MARK_END, match, *params, max(1, int(limit))))
+        rows = search_rows(store, match, MARK_START, MARK_END, source=source, category=category, since=since,
+                           until=until, limit=limit)
     except sqlite3.OperationalError as exc:
         raise ValueError(f"cannot search for {query!r}: {exc}") from None
     return [SearchHit(

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from monitor.filters import ITEM_DAY, day_text
 from monitor.store import Store
+from monitor.store.archive import story_candidates, url_sightings
 
 #: Normalized characters of the body compared to find the same text under different titles.
 FINGERPRINT_CHARS = 200
@@ -102,14 +102,7 @@ class _Groups:
 
 def stories(store: Store, *, since: str | date | None = None, limit: int = 50) -> list[Story]:
     """Stories carried by at least two outlets, newest first: items grouped by story key or same body start."""
-    sql = ("SELECT i.id, i.title, i.published, i.story_key, substr(i.body, 1, 600) AS body, i.source, i.url, "
-           "i.outlet, i.first_seen_at FROM items i")
-    params: tuple[str, ...] = ()
-    lo = day_text(since, "since")
-    if lo:
-        sql += f" WHERE {ITEM_DAY} >= ?"
-        params = (lo,)
-    items = {r["id"]: r for r in store.query(sql + " ORDER BY i.first_seen_at, i.id", params)}
+    items = story_candidates(store, since)
     groups = _Groups()
     by_key: dict[str, int] = {}
     by_body: dict[str, list[int]] = {}
@@ -128,12 +121,7 @@ def stories(store: Store, *, since: str | date | None = None, limit: int = 50) -
     members: dict[int, list[int]] = {}
     for item_id in items:
         members.setdefault(groups.find(item_id), []).append(item_id)
-    urls: dict[int, list[dict[str, str]]] = {}
-    if items:
-        for u in store.query("SELECT item_id, url, source, outlet, first_seen_at FROM item_urls "
-                             "ORDER BY first_seen_at, url"):
-            if u["item_id"] in items:
-                urls.setdefault(u["item_id"], []).append(u)
+    urls = url_sightings(store, set(items))
     result: list[Story] = []
     for ids in members.values():
         story = _story(ids, items, urls)

@@ -1,11 +1,11 @@
-"""The SQLite store: connection set-up, migrations, the write transaction and the queries of pipeline and CLI."""
+"""The database: connection set-up, migrations, the write transaction (`Tx`) and the read helpers."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from monitor.filters import item_filters
-from monitor.schema import migrations
+from monitor.store.filters import item_filters
+from monitor.store.schema import migrations
 
 BUSY_TIMEOUT_MS = 10_000
 #: The items columns held by the full-text index `items_fts` (schema m002).
@@ -36,6 +36,50 @@ def iso(dt: datetime) -> str:
 
 class StoreError(Exception):
     """The database cannot be opened or is not usable."""
+
+
+class Tx:
+    """The handle of a write transaction: every statement of the store's write functions goes through it."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Run one statement."""
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> sqlite3.Cursor:
+        """Run one statement for each row."""
+        return self.conn.executemany(sql, rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        """The first row of a query as a dict, or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row of a query."""
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row is not None else None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Every row of a query as dicts."""
+        return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A savepoint inside the transaction: what the block wrote is undone when it raises."""
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO SAVEPOINT part")
+                self.conn.execute("RELEASE SAVEPOINT part")
+            raise
+        self.conn.execute("RELEASE SAVEPOINT part")
 
 
 class Store:
@@ -74,20 +118,21 @@ class Store:
             self.closed = True
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[Tx]:
         """One atomic write transaction; threads take turns; nested, a savepoint.
 
         The write lock is taken at the start (BEGIN IMMEDIATE): a transaction that read first and wrote later
         would fail at once, without waiting the busy timeout, when another process wrote in between.
         """
         with self._lock:
+            tx = Tx(self.conn)
             if self.conn.in_transaction:
-                with self.db.atomic():
-                    yield self.db
+                with tx.savepoint():
+                    yield tx
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield tx
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.rollback()
@@ -98,19 +143,6 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.rollback()
                 raise
-
-    @contextmanager
-    def savepoint(self, db: Database) -> Iterator[None]:
-        """A savepoint inside the current transaction: what the block wrote is undone when it raises."""
-        db.execute("SAVEPOINT part")
-        try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:
-                db.execute("ROLLBACK TO SAVEPOINT part")
-                db.execute("RELEASE SAVEPOINT part")
-            raise
-        db.execute("RELEASE SAVEPOINT part")
 
     def search_index_lag(self) -> int:
         """How many stored items the full-text index does not hold yet (see `update_search_index`)."""
@@ -168,6 +200,12 @@ class Store:
         with self._lock:
             row = self.conn.execute(sql, params).fetchone()
         return row[0] if row is not None else None
+
+    def health(self) -> tuple[str, str, int]:
+        """SQLite's integrity check ("ok" or what is wrong), the journal mode, and how many items are stored."""
+        result = str(self.scalar("PRAGMA integrity_check"))
+        mode = str(self.scalar("PRAGMA journal_mode"))
+        return result, mode, int(self.scalar("SELECT COUNT(*) FROM items") or 0)
 
     # ---------------------------------------------------------------- sources
 

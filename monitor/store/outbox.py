@@ -9,9 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
-from monitor.store import Store, iso, utcnow
+from monitor.store.database import Store, Tx, iso, utcnow
 
 CLAIM_LEASE_SECONDS = 120
 PROCESS_TAG = f"{os.getpid()}@{uuid.uuid4().hex[:8]}"
@@ -22,7 +20,7 @@ def alert_key(channel: str, kind: str, subject: str) -> str:
     return hashlib.sha256(f"{channel}|{kind}|{subject}".encode()).hexdigest()
 
 
-def enqueue(db: Database, *, channel: str, kind: str, subject: str, payload: dict[str, Any],
+def enqueue(db: Tx, *, channel: str, kind: str, subject: str, payload: dict[str, Any],
             event_id: str | None = None, now: str | None = None) -> str | None:
     """Add an alert row inside the caller's transaction; return its id, or None when that alert already exists."""
     key = alert_key(channel, kind, subject)
@@ -107,3 +105,14 @@ def enable_channel(store: Store, channel: str) -> bool:
         cur = db.execute("UPDATE channels SET disabled_at = NULL, reason = NULL WHERE name = ? AND "
                          "disabled_at IS NOT NULL", [channel])
         return cur.rowcount == 1
+
+
+def alert_status(store: Store, alert_id: str) -> dict[str, Any] | None:
+    """The status and last error of one alert."""
+    return store.one("SELECT status, last_error FROM outbox WHERE id = ?", (alert_id,))
+
+
+def last_digest_until(store: Store) -> str | None:
+    """Where the last digest ended (its payload's `until`), or None before the first."""
+    value = store.scalar("SELECT MAX(json_extract(payload, '$.until')) FROM outbox WHERE kind = 'digest'")
+    return str(value) if value is not None else None
