@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import pytest
 
 from monitor.config import FetchSettings
 from monitor.contentcoding import DecodingError, codings, decoded
+from monitor.decoding import decode_html, sniff_charset
 from monitor.fetch import Fetcher, FetchError
 from tests.sitekit import LocalSite
 
@@ -121,3 +123,24 @@ def test_codings_reads_the_header() -> None:
     assert codings(None) == []
     with pytest.raises(DecodingError):
         codings("gzip, br")
+
+
+@pytest.mark.parametrize("page", [
+    b"<meta" * 20_000, b"<meta charset=" + b" " * 100_000, b'<meta charset="' + b" " * 100_000,
+    b"<meta " + b"charset " * 20_000, b"<meta" + b" charset= " * 10_000, b"<meta " + b"c" * 100_000,
+])
+def test_meta_charset_sniffing_is_fast_on_hostile_pages(page: bytes) -> None:
+    """The <meta charset> search takes milliseconds on 100 KB built to make a regular expression backtrack."""
+    t0 = time.perf_counter()
+    sniff_charset(page)
+    decode_html(page)
+    assert time.perf_counter() - t0 < 0.1
+
+
+def test_meta_charset_is_found() -> None:
+    """The charset of a <meta> tag is found in its usual spellings."""
+    assert sniff_charset(b'<meta charset="windows-1252">') == "cp1252"
+    assert sniff_charset(b"<META http-equiv='Content-Type' content='text/html; charset=EUC-KR'>") == "euc_kr"
+    assert sniff_charset(b'<meta charset = " utf-8">') == "utf-8"
+    assert sniff_charset(b"<meta name=x><meta charset=koi8-r>") == "koi8-r"
+    assert sniff_charset(b"<p>charset=latin-1</p>") is None
