@@ -166,3 +166,32 @@ def test_article_fetches_end_on_stop(slow_articles: tuple[Any, Any]) -> None:
     with pytest.raises(FetchError) as exc:
         _fetch_articles(ctx, src, planned, RunSummary(src.name, "ok"))
     assert exc.value.kind == "stopped" and time.monotonic() - t0 < 2.5
+
+
+@pytest.fixture
+def stalled_port() -> Iterator[int]:
+    """A port on 127.0.0.1 whose listener never accepts and whose backlog is full: new connects hang."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    filler = socket.create_connection(("127.0.0.1", port), timeout=2)
+    yield port
+    filler.close()
+    server.close()
+
+
+def test_stop_ends_a_hanging_connect(stalled_port: int) -> None:
+    """A connect that hangs (30 s connect timeout) is abandoned within ~1 s of the stop."""
+    with fetcher() as f:
+        stop_after(f, 0.3)
+        assert stopped_within(f, f"http://127.0.0.1:{stalled_port}/p", 1.8).kind == "stopped"
+
+
+def test_connect_timeout_still_applies(stalled_port: int) -> None:
+    """Without a stop, a hanging connect ends at fetch.connect_timeout as a timeout."""
+    with fetcher(connect_timeout=0.5) as f:
+        t0 = time.monotonic()
+        with pytest.raises(FetchError) as exc:
+            f.get(f"http://127.0.0.1:{stalled_port}/p")
+    assert exc.value.kind == "timeout" and "connecting to" in str(exc.value) and time.monotonic() - t0 < 1.5
