@@ -195,3 +195,22 @@ def test_connect_timeout_still_applies(stalled_port: int) -> None:
         with pytest.raises(FetchError) as exc:
             f.get(f"http://127.0.0.1:{stalled_port}/p")
     assert exc.value.kind == "timeout" and "connecting to" in str(exc.value) and time.monotonic() - t0 < 1.5
+
+
+def test_stop_ends_a_stalled_tls_handshake() -> None:
+    """A server that accepts the connection but never answers the TLS hello is left within ~1 s of the stop."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    held: list[socket.socket] = []
+    accepting = threading.Thread(target=lambda: held.append(server.accept()[0]), daemon=True)
+    accepting.start()
+    try:
+        with fetcher() as f:
+            stop_after(f, 0.3)
+            assert stopped_within(f, f"https://127.0.0.1:{server.getsockname()[1]}/p", 1.8).kind == "stopped"
+    finally:
+        accepting.join(2)
+        for conn in held:
+            conn.close()
+        server.close()
