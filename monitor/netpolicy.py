@@ -140,9 +140,9 @@ class OriginPolicy:
         listing's host is on."""
         if kind == "public" or kind in set(listing_kinds):
             return None
-        return (f"{host} is at {kind} address {addr}, and the listing {self.listing_host} is not "
-                "(requests to loopback, private, link-local, multicast or reserved addresses are refused "
-                "unless the listing itself is on one)")
+        return (f"{host} is at {kind} address {addr}, and the listing's host {self.listing_host} is not on a "
+                f"{kind} address (a loopback, private, link-local, multicast or reserved address is reachable only "
+                "from a listing on one of the same kind; article_hosts does not change that)")
 
 
 def _hostport(host: str, port: int) -> str:
