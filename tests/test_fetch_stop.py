@@ -160,11 +160,12 @@ def test_article_fetches_end_on_stop(slow_articles: tuple[Any, Any]) -> None:
     """Stopping during the article fetches of a run ends them within ~1 s with FetchError "stopped"."""
     ctx, src = slow_articles
     listing = get_adapter("kcna", {}).parse_listing(ctx.fetcher.get(src.url_str).doc)
-    planned = _plan(ctx, src, listing)
+    summary = RunSummary(src.name, "ok")
+    planned = _plan(ctx, src, listing, summary)
     threading.Timer(0.5, ctx.fetcher.stop.set).start()
     t0 = time.monotonic()
     with pytest.raises(FetchError) as exc:
-        _fetch_articles(ctx, src, planned, RunSummary(src.name, "ok"))
+        _fetch_articles(ctx, src, planned, summary)
     assert exc.value.kind == "stopped" and time.monotonic() - t0 < 2.5
 
 
