@@ -6,7 +6,6 @@ All cross-cutting HTTP behaviour lives here; nothing else in the project opens a
 
 from __future__ import annotations
 
-import email.utils
 import errno
 import os
 import random
@@ -24,6 +23,7 @@ import httpx
 
 from monitor.config import FetchSettings
 from monitor.contentcoding import ACCEPT_ENCODING, DecodingError, codings, decoded
+from monitor.httppolicy import backoff, parse_retry_after, transient
 from monitor.models import Document
 from monitor.netguard import (
     UNRESOLVED_CODES,
@@ -36,7 +36,6 @@ from monitor.netguard import (
 )
 from monitor.netpolicy import OriginPolicy, Refused
 
-RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ErrorKind = Literal["network", "timeout", "http", "too_large", "redirects", "retry_after", "refused", "stopped"]
 
@@ -70,23 +69,6 @@ class FetchResult:
     def not_modified(self) -> bool:
         """True when the server said the page has not changed since the last fetch."""
         return self.status == 304
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None, cap: float = 3600.0) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date), capped; None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), cap)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    delta = when.timestamp() - (time.time() if now is None else now)
-    return min(max(delta, 0.0), cap)
 
 
 def host_key(url: str) -> str:
@@ -242,7 +224,7 @@ class Fetcher:
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry number `attempt` (1-based): exponential with jitter in [50 %, 100 %]."""
-        return float(self.settings.backoff * 2.0 ** (attempt - 1) * (0.5 + self._rng.random() / 2))
+        return backoff(attempt, base=self.settings.backoff, cap=self.settings.max_retry_after, rng=self._rng)
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             policy: OriginPolicy | None = None) -> FetchResult:
@@ -274,7 +256,7 @@ class Fetcher:
                 if unresolved:  # nothing was sent to the host: no politeness delay is owed
                     self.gate.unused(host, start)
                 retryable = (exc.kind == "network" and not unresolved) or (
-                    exc.kind == "http" and exc.status in RETRY_STATUSES)
+                    exc.kind == "http" and exc.status is not None and transient(exc.status))
                 if exc.retry_after is not None:
                     exc.kind = "retry_after"
                     raise

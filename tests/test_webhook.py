@@ -19,7 +19,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from monitor.alerts import AlertMessage
-from monitor.alerts.webhook import backoff_delay, parse_retry_after, redact_url, send_webhook, sign, webhook_body
+from monitor.alerts.webhook import backoff_delay, redact_url, send_webhook, sign, webhook_body
+from monitor.httppolicy import parse_retry_after
 
 SECRET = "whsec_" + base64.b64encode(b"a test secret of 32 bytes length").decode()
 
@@ -277,18 +278,18 @@ def test_body_keeps_html_intact_and_utf8() -> None:
 
 def test_parse_retry_after_edge_cases() -> None:
     """Retry-After: absent or garbage gives None, a past date gives 0."""
-    assert parse_retry_after(None, 0.0) is None
-    assert parse_retry_after("soon", 0.0) is None
-    assert parse_retry_after("Thu, 01 Jan 2015 00:00:00 GMT", 1_800_000_000.0) == 0.0
-    assert parse_retry_after(" 7 ", 0.0) == 7.0
+    assert parse_retry_after(None, now=0.0) is None
+    assert parse_retry_after("soon", now=0.0) is None
+    assert parse_retry_after("Thu, 01 Jan 2015 00:00:00 GMT", now=1_800_000_000.0) == 0.0
+    assert parse_retry_after(" 7 ", now=0.0) == 7.0
 
 
-def test_backoff_grows_exponentially_with_full_jitter() -> None:
-    """Backoff stays within [0, base * 2^(n-1)], is capped, and actually varies (jitter)."""
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    """Backoff stays within [half, all] of base * 2^(n-1), is capped, and actually varies (jitter)."""
     rng = random.Random(1)
     for n in range(1, 8):
         samples = [backoff_delay(n, rng=rng) for _ in range(200)]
-        assert all(0.0 <= s <= 5.0 * 2 ** (n - 1) for s in samples)
+        assert all(0.5 * 5.0 * 2 ** (n - 1) <= s <= 5.0 * 2 ** (n - 1) for s in samples)
         assert max(samples) > 0.7 * 5.0 * 2 ** (n - 1)
         assert len(set(samples)) > 150
     assert all(backoff_delay(1000, rng=rng) <= 3600.0 for _ in range(100))

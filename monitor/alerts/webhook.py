@@ -16,16 +16,15 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from monitor.alerts import MAX_RETRY_AFTER, AlertMessage, DeliveryResult
 from monitor.config import DEFAULT_USER_AGENT
+from monitor.httppolicy import backoff, parse_retry_after, transient
 
 SECRET_PREFIX = "whsec_"
-RETRY_STATUSES = frozenset({408, 425, 429})
 MAX_EXCERPT_BYTES = 64 * 1024  # read at most this much of an error answer
 EXCERPT_CHARS = 200
 
@@ -61,27 +60,9 @@ def webhook_body(msg: AlertMessage) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def parse_retry_after(value: str | None, now: float, *, cap: float = MAX_RETRY_AFTER) -> float | None:
-    """Seconds to wait from a Retry-After value (delay-seconds or HTTP-date), clamped to [0, cap]; None if absent."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return min(float(text), cap)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, min(when.timestamp() - now, cap))
-
-
-def backoff_delay(attempts: int, *, base: float = 5.0, cap: float = 3600.0, rng: random.Random | None = None) -> float:
-    """Seconds before the next attempt after `attempts` failures: exponential (base * 2^(n-1)), capped, full jitter."""
-    n = max(1, attempts)
-    ceiling = cap if n > 40 else min(cap, base * 2.0 ** (n - 1))
-    return (rng or random).uniform(0.0, ceiling)
+def backoff_delay(attempts: int, *, rng: random.Random | None = None) -> float:
+    """Seconds before the next attempt after `attempts` failed deliveries: 5 s doubling, at most an hour."""
+    return backoff(attempts, base=5.0, cap=MAX_RETRY_AFTER, rng=rng)
 
 
 def redact_url(url: str) -> str:
@@ -114,7 +95,7 @@ def classify_status(status: int, where: str, body: bytes, retry_after: float | N
         return DeliveryResult("sent", f"HTTP {status} from {where}")
     if status == 410:
         return DeliveryResult("disable", f"HTTP 410 Gone from {where}: the receiver asked us to stop sending")
-    if status in RETRY_STATUSES or 500 <= status < 600:
+    if transient(status) or 500 <= status < 600:
         excerpt = _excerpt(body)
         detail = f"HTTP {status} from {where}" + (f": {excerpt}" if excerpt else "")
         return DeliveryResult("retry", detail, retry_after)
@@ -154,7 +135,7 @@ def send_webhook(client: httpx.Client, url: str, secret: str | None, msg: AlertM
                     received += chunk
                     if len(received) >= MAX_EXCERPT_BYTES or time.monotonic() > deadline:
                         break
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), now())
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), now=now(), cap=MAX_RETRY_AFTER)
             return classify_status(response.status_code, where, bytes(received), retry_after,
                                    response.headers.get("Location"))
     except httpx.TimeoutException as exc:
@@ -167,5 +148,5 @@ def send_webhook(client: httpx.Client, url: str, secret: str | None, msg: AlertM
         return DeliveryResult("retry", f"{type(exc).__name__} sending to {where}: {exc}")
 
 
-__all__ = ["backoff_delay", "classify_status", "parse_retry_after", "redact_url", "send_webhook", "sign",
+__all__ = ["backoff_delay", "classify_status", "redact_url", "send_webhook", "sign",
            "webhook_body"]
