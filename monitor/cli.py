@@ -324,9 +324,11 @@ def alerts_test() -> None:
 
     s = settings()
     dispatcher = Dispatcher(s, open_store(s))
-    channels = [c for c, conf in (("webhook", s.alerts.webhook), ("email", s.alerts.email)) if conf is not None]
+    from monitor.alerts.channels import NAMES, configured_channels
+
+    channels = configured_channels(s)
     if not channels:
-        fail("no alert channel configured ([alerts.webhook] or [alerts.email])")
+        fail(f"no alert channel configured ({' or '.join(f'[alerts.{n}]' for n in NAMES)})")
     now = datetime.now(UTC)
     msg = AlertMessage(alert_id=f"msg_test_{int(now.timestamp())}", kind="test", created_at=now,
                        payload={"message": "Test message from monitor: this channel works.",

@@ -7,12 +7,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import httpx
-
 from monitor.alerts import AlertMessage, DeliveryResult
-from monitor.alerts.email import build_email, send_email
-from monitor.alerts.webhook import backoff_delay, send_webhook
-from monitor.config import ConfigError, Settings
+from monitor.alerts.channels import Channel, kind
+from monitor.alerts.webhook import backoff_delay
+from monitor.config import Settings
 from monitor.logging import get_logger
 from monitor.store import Store
 from monitor.store.outbox import claim, disable_channel, due, mark_dead, mark_retry, mark_sent
@@ -39,42 +37,38 @@ def message_of(row: dict[str, object]) -> AlertMessage:
 class Dispatcher:
     """Sends due alerts on the configured channels; one pass at a time per process."""
 
-    def __init__(self, settings: Settings, store: Store, *, client: httpx.Client | None = None,
-                 stop: threading.Event | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store, *, stop: threading.Event | None = None) -> None:
         self.settings = settings
         self.store = store
         self.stop = stop or threading.Event()  # set: no new delivery is started
-        self._client = client
-        self._client_lock = threading.Lock()
+        self._channels: dict[str, Channel] = {}
+        self._channels_lock = threading.Lock()
         self._lock = threading.Lock()
 
-    @property
-    def client(self) -> httpx.Client:
-        """The webhook HTTP client, made on first use: a pass with nothing to send never builds a TLS context."""
-        with self._client_lock:
-            if self._client is None:
-                self._client = httpx.Client(follow_redirects=False,
-                                            headers={"User-Agent": self.settings.fetch.user_agent})
-            return self._client
+    def _channel(self, name: str) -> Channel | None:
+        """The open channel `name`, opened at its first message; None when it is not configured (any more)."""
+        with self._channels_lock:
+            channel = self._channels.get(name)
+            if channel is None:
+                found = kind(name)
+                if found is None or not found.configured(self.settings):
+                    return None
+                channel = self._channels[name] = found.open(self.settings)
+            return channel
 
     def close(self) -> None:
-        """Close the HTTP client, if one was made."""
-        if self._client is not None:
-            self._client.close()
+        """Close every channel opened."""
+        with self._channels_lock:
+            for channel in self._channels.values():
+                channel.close()
+            self._channels.clear()
 
     def deliver(self, channel: str, msg: AlertMessage) -> DeliveryResult:
-        """Send one message on one channel; configuration problems come back as a dead result."""
-        alerts = self.settings.alerts
-        try:
-            if channel == "webhook" and alerts.webhook is not None:
-                return send_webhook(self.client, str(alerts.webhook.url), alerts.webhook.resolved_secret(), msg,
-                                    timeout=alerts.webhook.timeout)
-            if channel == "email" and alerts.email is not None:
-                message = build_email(msg, sender=alerts.email.sender, recipients=list(alerts.email.recipients))
-                return send_email(alerts.email, alerts.email.resolved_password(), message)
-        except ConfigError as exc:
-            return DeliveryResult("retry", f"configuration: {exc}")
-        return DeliveryResult("dead", f"channel {channel!r} is not configured any more")
+        """Send one message on one channel."""
+        opened = self._channel(channel)
+        if opened is None:
+            return DeliveryResult("dead", f"channel {channel!r} is not configured any more")
+        return opened.send(msg)
 
     def run_once(self, now: datetime | None = None) -> DispatchSummary:
         """Deliver every alert that is due now."""

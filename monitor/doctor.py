@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import smtplib
-import socket
 import sqlite3
-import ssl
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
+from monitor.alerts.channels import configured_channels, kind
 from monitor.classify import compiled
-from monitor.config import ConfigError, FetchSettings, Settings, exposed_secrets
+from monitor.config import FetchSettings, Settings, exposed_secrets
 from monitor.fetch import Fetcher, FetchError
 from monitor.models import LayoutNotRecognised
 from monitor.redact import redact_text
@@ -93,57 +89,15 @@ def check_source(settings: Settings, name: str, fetcher: Fetcher) -> Check:
     return Check(f"source {name}", "ok", f"{len(listing.entries)} entries ({listing.layout})")
 
 
-def _connect(host: str, port: int, timeout: float) -> None:
-    with socket.create_connection((host, port), timeout=timeout):
-        pass
-
-
-def check_webhook(settings: Settings, connect: Callable[[str, int, float], None] = _connect) -> Check | None:
-    """The webhook endpoint accepts TCP connections and the secret can be read (nothing is posted)."""
-    hook = settings.alerts.webhook
-    if hook is None:
-        return None
-    parts = urlsplit(str(hook.url))
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        secret = hook.resolved_secret()
-        connect(parts.hostname or "", port, 5.0)
-    except ConfigError as exc:
-        return Check("webhook", "fail", str(exc), "set the variable or create the file the config names")
-    except OSError as exc:
-        return Check("webhook", "fail", f"cannot connect to {parts.hostname}:{port}: {exc}",
-                     "check the receiver is running and reachable; `monitor alerts test` sends a real test")
-    note = "" if secret else " (unsigned: no secret configured)"
-    return Check("webhook", "ok" if secret else "warn", f"{parts.hostname}:{port} reachable{note}",
-                 "" if secret else "set alerts.webhook.secret_env or secret_file to sign deliveries")
-
-
-def check_email(settings: Settings) -> Check | None:
-    """The SMTP server answers EHLO (and STARTTLS/login when configured); no message is sent."""
-    conf = settings.alerts.email
-    if conf is None:
-        return None
-    try:
-        password = conf.resolved_password()
-        client: smtplib.SMTP
-        if conf.security == "tls":
-            client = smtplib.SMTP_SSL(conf.host, conf.port, timeout=conf.timeout, context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(conf.host, conf.port, timeout=conf.timeout)
-        with client:
-            client.ehlo()
-            if conf.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-                client.ehlo()
-            if conf.username and password:
-                client.login(conf.username, password)
-            client.noop()
-    except ConfigError as exc:
-        return Check("email", "fail", str(exc), "set the variable or create the file the config names")
-    except (OSError, smtplib.SMTPException) as exc:
-        return Check("email", "fail", f"SMTP {conf.host}:{conf.port}: {exc}",
-                     "check host, port and security (plain, starttls, tls); `monitor alerts test` sends a test")
-    return Check("email", "ok", f"SMTP {conf.host}:{conf.port} answers ({conf.security})")
+def check_channels(settings: Settings) -> list[Check]:
+    """Each configured alert channel's self-check (nothing is sent)."""
+    checks = []
+    for name in configured_channels(settings):
+        found = kind(name)
+        assert found is not None
+        probe = found.probe(settings)
+        checks.append(Check(name, probe.level, probe.detail, probe.advice))
+    return checks
 
 
 def check_config(settings: Settings) -> Check:
@@ -161,5 +115,5 @@ def run_checks(settings: Settings, *, sources: bool = True) -> list[Check]:
         quick = FetchSettings(**{**settings.fetch.model_dump(), "retries": 0, "min_delay": 0.0})
         with Fetcher(quick) as fetcher:
             checks += [check_source(settings, s.name, fetcher) for s in settings.sources if s.enabled]
-    checks += [c for c in (check_webhook(settings), check_email(settings)) if c is not None]
+    checks += check_channels(settings)
     return checks

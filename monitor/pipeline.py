@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from monitor.alerts.channels import enabled_channels
 from monitor.classify import Classification, Classifier, canonical_name
 from monitor.config import Settings, SourceSettings
 from monitor.events import MeetingReport, attach_report, event_payload
@@ -43,13 +44,7 @@ class Context:
     @property
     def channels(self) -> list[str]:
         """The alert channels configured and enabled."""
-        alerts = self.settings.alerts
-        names = []
-        if alerts.webhook is not None and alerts.webhook.enabled:
-            names.append("webhook")
-        if alerts.email is not None and alerts.email.enabled:
-            names.append("email")
-        return names
+        return enabled_channels(self.settings)
 
 
 @dataclass

@@ -14,8 +14,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from monitor.alerts import AlertMessage, DeliveryResult
+from monitor.alerts.channels import Probe
 from monitor.alerts.render import one_line, render
-from monitor.config import EmailSettings
+from monitor.config import ConfigError, EmailSettings, Settings
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -123,4 +124,52 @@ def _describe(exc: BaseException) -> str:
     return one_line(f"{type(exc).__name__}: {text}", 200)
 
 
-__all__ = ["build_email", "message_id", "send_email"]
+class EmailChannel:
+    """The configured SMTP server as a channel: one connection per message."""
+
+    def __init__(self, settings: Settings) -> None:
+        conf = settings.alerts.email
+        assert conf is not None
+        self.conf = conf
+
+    def send(self, msg: AlertMessage) -> DeliveryResult:
+        """Build the message and send it once (see `send_email`); a password that cannot be read is retried."""
+        try:
+            password = self.conf.resolved_password()
+        except ConfigError as exc:
+            return DeliveryResult("retry", f"configuration: {exc}")
+        return send_email(self.conf, password, build_email(msg, sender=self.conf.sender,
+                                                           recipients=list(self.conf.recipients)))
+
+    def close(self) -> None:
+        """Nothing is held between messages."""
+
+
+def probe(settings: Settings) -> Probe:
+    """The SMTP server answers EHLO (and STARTTLS/login when configured); no message is sent."""
+    conf = settings.alerts.email
+    assert conf is not None
+    try:
+        password = conf.resolved_password()
+        client: smtplib.SMTP
+        if conf.security == "tls":
+            client = smtplib.SMTP_SSL(conf.host, conf.port, timeout=conf.timeout, context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(conf.host, conf.port, timeout=conf.timeout)
+        with client:
+            client.ehlo()
+            if conf.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+                client.ehlo()
+            if conf.username and password:
+                client.login(conf.username, password)
+            client.noop()
+    except ConfigError as exc:
+        return Probe("fail", str(exc), "set the variable or create the file the config names")
+    except (OSError, smtplib.SMTPException) as exc:
+        return Probe("fail", f"SMTP {conf.host}:{conf.port}: {exc}",
+                     "check host, port and security (plain, starttls, tls); `monitor alerts test` sends a test")
+    return Probe("ok", f"SMTP {conf.host}:{conf.port} answers ({conf.security})")
+
+
+__all__ = ["EmailChannel", "build_email", "message_id", "probe", "send_email"]

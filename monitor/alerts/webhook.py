@@ -13,6 +13,8 @@ import hashlib
 import hmac
 import json
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +23,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from monitor.alerts import MAX_RETRY_AFTER, AlertMessage, DeliveryResult
-from monitor.config import DEFAULT_USER_AGENT
+from monitor.alerts.channels import Probe
+from monitor.config import DEFAULT_USER_AGENT, ConfigError, Settings
 from monitor.httppolicy import backoff, parse_retry_after, transient
 
 SECRET_PREFIX = "whsec_"
@@ -148,5 +151,58 @@ def send_webhook(client: httpx.Client, url: str, secret: str | None, msg: AlertM
         return DeliveryResult("retry", f"{type(exc).__name__} sending to {where}: {exc}")
 
 
-__all__ = ["backoff_delay", "classify_status", "redact_url", "send_webhook", "sign",
+class WebhookChannel:
+    """The configured webhook as a channel: one HTTP client, made at the first delivery."""
+
+    def __init__(self, settings: Settings) -> None:
+        conf = settings.alerts.webhook
+        assert conf is not None
+        self.conf = conf
+        self.user_agent = settings.fetch.user_agent
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    def send(self, msg: AlertMessage) -> DeliveryResult:
+        """POST the message once (see `send_webhook`); a secret that cannot be read is retried later."""
+        try:
+            secret = self.conf.resolved_secret()
+        except ConfigError as exc:
+            return DeliveryResult("retry", f"configuration: {exc}")
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(follow_redirects=False, headers={"User-Agent": self.user_agent})
+            client = self._client
+        return send_webhook(client, str(self.conf.url), secret, msg, timeout=self.conf.timeout)
+
+    def close(self) -> None:
+        """Close the HTTP client, if one was made."""
+        if self._client is not None:
+            self._client.close()
+
+
+def _tcp_connect(host: str, port: int, timeout: float) -> None:
+    with socket.create_connection((host, port), timeout=timeout):
+        pass
+
+
+def probe(settings: Settings, connect: Callable[[str, int, float], None] = _tcp_connect) -> Probe:
+    """The webhook endpoint accepts TCP connections and the secret can be read (nothing is posted)."""
+    hook = settings.alerts.webhook
+    assert hook is not None
+    parts = urlsplit(str(hook.url))
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        secret = hook.resolved_secret()
+        connect(parts.hostname or "", port, 5.0)
+    except ConfigError as exc:
+        return Probe("fail", str(exc), "set the variable or create the file the config names")
+    except OSError as exc:
+        return Probe("fail", f"cannot connect to {parts.hostname}:{port}: {exc}",
+                     "check the receiver is running and reachable; `monitor alerts test` sends a real test")
+    note = "" if secret else " (unsigned: no secret configured)"
+    return Probe("ok" if secret else "warn", f"{parts.hostname}:{port} reachable{note}",
+                 "" if secret else "set alerts.webhook.secret_env or secret_file to sign deliveries")
+
+
+__all__ = ["WebhookChannel", "backoff_delay", "classify_status", "probe", "redact_url", "send_webhook", "sign",
            "webhook_body"]

@@ -1,0 +1,103 @@
+"""The registry of alert channels: each kind is declared once here, and configuration checks, `alerts test`,
+`doctor` and the dispatcher all work from this list.
+
+A channel sends one message once and says what came of it (`DeliveryResult`); retrying, backing off and
+bookkeeping are the dispatcher's and the outbox's. To add a kind: a module with its send and probe functions,
+a settings table in `monitor/config.py` (`[alerts.NAME]`), and one `ChannelKind` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from monitor.alerts import AlertMessage, DeliveryResult
+from monitor.config import AlertSettings, Settings
+
+ProbeLevel = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a channel's self-check found, without sending anything: a level, what was seen, what to do."""
+
+    level: ProbeLevel
+    detail: str
+    advice: str = ""
+
+
+class Channel(Protocol):
+    """An open channel: sends messages one at a time, then is closed."""
+
+    def send(self, msg: AlertMessage) -> DeliveryResult:
+        """Deliver one message once; never raises."""
+
+    def close(self) -> None:
+        """Release what the channel holds (connections)."""
+
+
+@dataclass(frozen=True)
+class ChannelKind:
+    """One kind of channel: its name, where its settings are, how to open it and how to check it."""
+
+    name: str
+    section: Callable[[AlertSettings], object | None]
+    open: Callable[[Settings], Channel]
+    probe: Callable[[Settings], Probe]
+
+    def configured(self, settings: Settings) -> bool:
+        """Whether the config has this channel's table."""
+        return self.section(settings.alerts) is not None
+
+    def enabled(self, settings: Settings) -> bool:
+        """Whether the channel is configured and not switched off (`enabled = false`)."""
+        section = self.section(settings.alerts)
+        return section is not None and bool(getattr(section, "enabled", True))
+
+
+def _open_webhook(settings: Settings) -> Channel:
+    from monitor.alerts.webhook import WebhookChannel
+
+    return WebhookChannel(settings)
+
+
+def _probe_webhook(settings: Settings) -> Probe:
+    from monitor.alerts.webhook import probe
+
+    return probe(settings)
+
+
+def _open_email(settings: Settings) -> Channel:
+    from monitor.alerts.email import EmailChannel
+
+    return EmailChannel(settings)
+
+
+def _probe_email(settings: Settings) -> Probe:
+    from monitor.alerts.email import probe
+
+    return probe(settings)
+
+
+#: Every kind of channel, in the order alerts are queued and checked.
+KINDS: tuple[ChannelKind, ...] = (
+    ChannelKind("webhook", lambda a: a.webhook, _open_webhook, _probe_webhook),
+    ChannelKind("email", lambda a: a.email, _open_email, _probe_email),
+)
+NAMES = tuple(k.name for k in KINDS)
+
+
+def kind(name: str) -> ChannelKind | None:
+    """The channel kind named `name`, or None."""
+    return next((k for k in KINDS if k.name == name), None)
+
+
+def enabled_channels(settings: Settings) -> list[str]:
+    """The names of the channels configured and enabled: where new alerts are queued."""
+    return [k.name for k in KINDS if k.enabled(settings)]
+
+
+def configured_channels(settings: Settings) -> list[str]:
+    """The names of the channels configured, enabled or not (what `alerts test` and `doctor` look at)."""
+    return [k.name for k in KINDS if k.configured(settings)]
