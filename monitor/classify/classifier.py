@@ -110,9 +110,10 @@ class Classifier:
         self.version = hashlib.sha256(f"{RULES_VERSION}:{gazetteer.digest}".encode()).hexdigest()[:16]
 
     @classmethod
-    def load(cls, gazetteer: Path | None = None) -> Classifier:
-        """A classifier with the packaged gazetteer, extended and overridden by the file `gazetteer` when given."""
-        return cls(load_gazetteer(gazetteer))
+    def load(cls, gazetteer: Path | None = None, *, officials: bool = True) -> Classifier:
+        """A classifier with the packaged gazetteer, extended and overridden by the file `gazetteer` when given;
+        without the named officials when `officials` is false."""
+        return cls(load_gazetteer(gazetteer, officials=officials))
 
     def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
         """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""

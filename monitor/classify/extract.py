@@ -168,8 +168,8 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     people: list[Person] = []
     for m in names:
         official = gaz.names[m.key]
-        if any(p.historical for p in gaz.by_name[official]):
-            continue
+        if not any(p.present_at(when) for p in gaz.by_name[official]):
+            continue  # a leader of the past (Kim Il Sung in a 2012 item) named in passing
         people.append(Person(official, m.first, m.last, True))
     if unknown:
         for a, b in _name_runs(tokens, taken):

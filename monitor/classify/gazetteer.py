@@ -66,6 +66,13 @@ class Official:
             return True
         return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
+    def present_at(self, when: date | None) -> bool:
+        """Whether the holder can be a participant on `when`: a historical post only inside its dated term
+        (Kim Jong Il before his death), and never when the date is unknown; any other post always."""
+        if not self.historical:
+            return True
+        return when is not None and (self.start is not None or self.end is not None) and self.holds_at(when)
+
 
 class GazetteerError(ValueError):
     """A gazetteer file that cannot be read or has a wrong entry."""
@@ -136,7 +143,11 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 class Gazetteer:
     """Countries, titles and officials, with one lexicon to find all of them in a text in one pass."""
 
-    def __init__(self, data: dict[str, Any], source: str) -> None:
+    def __init__(self, data: dict[str, Any], source: str, *, officials: bool = True) -> None:
+        """The gazetteer of `data`; with `officials` false the named officials are left out (countries and the
+        grammar of titles kept), to measure what the rules decide without the names list."""
+        if not officials:
+            data = {**data, "officials": []}
         self.source = source
         self.countries: list[Country] = []
         self.titles: list[Title] = []
@@ -189,7 +200,7 @@ class Gazetteer:
         self._holders: dict[tuple[str, str], list[Official]] = {}  # (country, office) -> officials, in file order
         for o in self.officials:
             self.by_name.setdefault(o.name, []).append(o)
-            if not o.historical:
+            if not o.historical or o.start is not None or o.end is not None:
                 for office in dict.fromkeys(o.offices):
                     self._holders.setdefault((o.country, office), []).append(o)
         for key, (name, posts) in enumerate(self.by_name.items()):
@@ -208,7 +219,9 @@ class Gazetteer:
         posts = self.by_name.get(name)
         if not posts:
             return None
-        held = [p for p in posts if p.holds_at(when)] or posts
+        held = [p for p in posts if p.holds_at(when)] if when is not None else posts
+        if not held:
+            return None  # known, but in no post on that date: the rank is the one the text gives, if any
         return min((p.rank for p in held), key=rank_order)
 
     def holder(self, country: str, office: str, when: date | None) -> str | None:
@@ -223,11 +236,14 @@ class Gazetteer:
         return max(cands, key=lambda o: o.start or date.min).name
 
 
-def load_gazetteer(path: Path | None = None) -> Gazetteer:
-    """The packaged gazetteer, extended and overridden by the user file at `path` when given."""
+def load_gazetteer(path: Path | None = None, *, officials: bool = True) -> Gazetteer:
+    """The packaged gazetteer, extended and overridden by the user file at `path` when given.
+
+    With `officials` false the named officials are dropped (`monitor eval --no-gazetteer`).
+    """
     base, source = _read(None)
     if path is None:
-        return Gazetteer(base, source)
+        return Gazetteer(base, source, officials=officials)
     extra, extra_source = _read(path)
     Gazetteer(extra, extra_source)  # errors name the user file's own entries
-    return Gazetteer(_merge(base, extra), extra_source)
+    return Gazetteer(_merge(base, extra), extra_source, officials=officials)
