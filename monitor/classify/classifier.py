@@ -140,6 +140,33 @@ class Classifier:
         return cached
 
 
+# words of a principal sentence that show a guest from abroad when the title reports a meeting
+_GUEST_WORDS = frozenset({"ambassador", "ambassadors", "credentials", "foreigners", "foreign", "embassy", "envoy",
+                          "diplomats", "diplomatic"})
+
+
+def _later_sentence(it: _Item) -> tuple[str, View] | None:
+    """A later sentence of the lead that reports a meeting ("..., he said when receiving the DPRK ambassador"), when
+    the title and the first sentence do not: the cue and that sentence's view."""
+    lead = it.lead
+    start = len(it.sentence)
+    for _ in range(4):
+        if start >= len(lead):
+            return None
+        rest = lead[start:].lstrip(" .")
+        if not rest:
+            return None
+        cut = principal_end(rest)
+        view = View(rest[:cut])
+        if cue := rules.meeting_cue(view):
+            return cue, view
+        nxt = rest.find(".", cut)
+        if nxt == -1:
+            return None
+        start = len(lead) - len(rest) + nxt + 1
+    return None
+
+
 _OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
@@ -231,9 +258,15 @@ def _decide(it: _Item) -> Classification:
 
     # ---- meeting?
     not_meeting = rules.not_meeting_genre(tw)
-    cue = rules.meeting_cue(tw)
+    to_come = rules.future(tw)
+    at_home = rules.home_international(tw)
+    cue = None if to_come else rules.meeting_cue(tw)
+    if cue and at_home and cue not in ("met", "meets", "meet", "talks"):
+        cue = None  # a banquet for the participants in an international festival at home
     strong = bool(cue)
-    if cue:
+    if to_come:
+        cue_text = ""
+    elif cue:
         cue_text = f"meeting words in title: {cue!r}"
     elif kju and rules.with_leader(tw) and it.title_foreign_people:
         cue_text = "Kim Jong Un together with a foreign leader"
@@ -241,7 +274,11 @@ def _decide(it: _Item) -> Classification:
     elif kju and title_foreign and rules.embassy_visit(tw):
         cue_text = "Kim Jong Un visits a foreign embassy"
         strong = True
-    elif not not_meeting and (lead_cue := rules.meeting_cue(sw)):
+    elif not not_meeting and not at_home and (lead_cue := rules.meeting_cue(sw)):
+        cue_text = f"meeting words in lead: {lead_cue!r}"
+    elif not not_meeting and not at_home and (found := _later_sentence(it)) is not None:
+        lead_cue, it.sw = found
+        it.sentence, it._lf, sw = it.sw.raw, None, it.sw
         cue_text = f"meeting words in lead: {lead_cue!r}"
     else:
         cue_text = ""
@@ -253,7 +290,8 @@ def _decide(it: _Item) -> Classification:
         foreign_titles = _foreign_titles(lf) + _foreign_titles(it.tf)
         principal_foreign = _foreign_countries(lf, gaz)
         foreign_side = bool(title_foreign or foreign_people or foreign_titles or
-                            (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS))
+                            (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS)
+                            or (strong and not sw.set.isdisjoint(_GUEST_WORDS)))
         if foreign_side and not (overseas and not foreign_people and not foreign_titles):
             reasons.append(cue_text)
             return _meeting(it, people, title_foreign, principal_foreign, reasons, strong=strong)
@@ -274,13 +312,15 @@ def _decide(it: _Item) -> Classification:
         cues.append(f"memorial to foreign soldiers: {hit!r}")
     if hit := rules.diplomatic_genre(tw):
         cues.append(f"foreign-relations genre: {hit!r}")
+    if to_come:
+        cues.append(f"an event to come: {to_come!r}")
     if hit := rules.delegation_travel(tw):
         cues.append(f"travel: {hit!r}")
     if (hit := rules.message(tw)) and (title_foreign or it.title_foreign_people
                                        or (title_foreign and _foreign_titles(it.tf))
                                        or rules.abroad(tw) or principal_foreign):
         cues.append(f"message to or from abroad: {hit!r}")
-    if title_foreign and not sport and not rules.anti_history(tw):
+    if title_foreign and not sport and not at_home and not rules.anti_history(tw):
         cues.append(f"foreign state in title: {', '.join(title_foreign)}")
     if not cues and not sport and not home and (hit := rules.abroad(tw)):
         cues.append(f"abroad: {hit!r}")
@@ -334,10 +374,14 @@ def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principa
     pc.update(dict(anonymous))
     high_people = [p for p in people if is_high(p.rank) or p.name == "Kim Jong Un"]
     high = bool(high_people or high_titles or any(is_high(gaz.rank_of(h, when)) for h, _ in anonymous))
+    host = None if high or any(p.rank for p in people) else rules.high_host(it.tw, it.sw)
     if high_people:
         reasons.append("high level: " + ", ".join(f"{p.name} ({p.rank or 'leader'})" for p in high_people))
     elif high_titles:
         reasons.append("high level by title: " + ", ".join(high_titles[:3]))
+    elif host:
+        high = True
+        reasons.append(f"high level by the body holding it: {host}")
     else:
         reasons.append("below minister rank")
     if anonymous:

@@ -82,7 +82,8 @@ class Phrases:
 _RECEIVE = _ws("receive receives received")
 _THINGS = _ws("""greeting greetings message messages letter letters floral flower basket baskets congratulations
 congratulatory card cards reply replies gift gifts wreath wreaths telegram telegrams sympathy sympathies condolence
-condolences condolatory credentials thanks answer answers report new birthday support""")
+condolences condolatory credentials thanks answer answers report new birthday support medal medals order orders
+prize prizes award awards decoration decorations title titles honorary""")
 _MET = _ws("met meets")
 _TALK_CONTEXT = _ws("had has have hold holds held between took")
 _MEAL = _ws("banquet banquets luncheon dinner reception")
@@ -91,6 +92,17 @@ _MEAL_FOR = Phrases(" in honour of ", " in honor of ", " in welcome of ", " for 
 _GUEST = _ws("delegation delegations comrade president premier visiting guests")
 _CALLS = Phrases(" courtesy call", " courtesy visit", " farewell call", " farewell visit", " strategic dialogue ",
           " dialogue between ")
+
+
+_FUTURE = Phrases(" to be held", " will be held", " will hold", " to hold ", " to meet ", " will meet ", " to visit ",
+                  " scheduled ")
+# a "talk" that is a speech or a published work, not a conversation: "the full text of the talk he had with officials"
+_SPEECH = _ws("text texts work works published posted carried speech lecture")
+
+
+def future(w: Words) -> str | None:
+    """Words announcing an event still to come ("Talks to Be Held"): not a meeting that took place."""
+    return w.phrase(_FUTURE)
 
 
 def meeting_cue(w: Words) -> str | None:
@@ -103,7 +115,7 @@ def meeting_cue(w: Words) -> str | None:
             return "meet"
     if "talks" in w.set and w.set & _TALK_CONTEXT:
         return "talks"
-    if "talk" in w.set and ("had" in w.set or "has" in w.set):
+    if "talk" in w.set and ("had" in w.set or "has" in w.set) and w.set.isdisjoint(_SPEECH):
         return "had a talk"
     for verb in _RECEIVE & w.set:
         nxt = w.after(verb, 3)
@@ -121,6 +133,34 @@ def meeting_cue(w: Words) -> str | None:
     if ("envoy" in w.set or "attends" in w.set or "attended" in w.set) and (
             "inaugural" in w.set or "inauguration" in w.set) and ("president" in w.set or "envoy" in w.set):
         return "attends an inauguration"
+    return None
+
+
+_HOSTED = _ws("hosted hosts host gave gives given arranged arranges provided")
+_HIGH_BODIES = ("central committee of the workers party of korea", "wpk central committee",
+                "central committee of the wpk", "c c the workers party of korea", "c c of the workers party of korea",
+                "supreme people s assembly", "spa")
+_HIGH_DELEGATION = Phrases(" high-ranking", " high ranking", " high-level", " high level")
+
+
+def high_host(*views: Words) -> str | None:
+    """A meeting whose rank comes from the body that holds it, when the text names nobody: a reception given by the
+    WPK Central Committee or the Supreme People's Assembly (a CC secretary or the SPA chairman hosts), talks
+    between delegations of the WPK and a foreign party (a CC secretary leads), a "high-ranking" delegation."""
+    words = set().union(*(v.set for v in views))
+    joined = " " + " . ".join(" ".join(v.list) for v in views) + " "
+    if words & _MEAL and words & _HOSTED:
+        for body in _HIGH_BODIES:
+            if f" {body} " in joined:
+                return f"reception given by the {body}"
+    if "talks" in words and ("delegations" in words or "delegation" in words):
+        # the WPK and another party: "party" written once more than "Workers' Party" (or the WPK by its initials)
+        wpk = joined.count(" workers party ")
+        if (wpk or " wpk " in joined) and joined.count(" party ") > wpk:
+            return "talks between party delegations"
+    for v in views:
+        if (hit := v.phrase(_HIGH_DELEGATION)) and "delegation" in v.set:
+            return hit + " delegation"
     return None
 
 
@@ -250,9 +290,22 @@ _HOME_PHRASES = Phrases(" political bureau", " national meeting", " national con
                         " test-fire", " photo session", " in dprk ", " of dprk ")
 
 
+_EVENT = _ws("""festival festivals fair fairs symposium exhibition exhibitions film games contest book marathon
+tourists tourist tourism sightsee sightseeing""")
+_HOME_INTERNATIONAL = _ws("international int participants tourists tourist tourism sightsee sightseeing")
+
+
+def home_international(title: Words) -> str | None:
+    """An "international" festival, fair or symposium held at home, its participants, or foreign tourists touring
+    the country: domestic events, whatever guests take part."""
+    if title.set.isdisjoint(_EVENT) or title.set.isdisjoint(_HOME_INTERNATIONAL):
+        return None
+    return "international event at home: " + min(title.set & _EVENT)
+
+
 def home_event(title: Words) -> str | None:
     """Party meetings, inspections, tests and other events at home."""
-    return title.any(_HOME) or title.phrase(_HOME_PHRASES)
+    return title.any(_HOME) or title.phrase(_HOME_PHRASES) or home_international(title)
 
 
 _HISTORY = Phrases(" anti-japanese", " fatherland liberation war", " overseas military operations")
