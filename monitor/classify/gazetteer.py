@@ -20,7 +20,10 @@ HIGH_RANKS = frozenset(RANKS[:7])
 OFFICES = frozenset({"head_of_state", "head_of_government", "party_leader", "foreign_minister", "defence_minister",
                      "parliament_chair"})
 DPRK = "DPRK"
-PACKAGED = Path(__file__).resolve().parent.parent / "data" / "officials.toml"
+DATA = Path(__file__).resolve().parent.parent / "data"
+PACKAGED = DATA / "officials.toml"
+COUNTRIES = DATA / "countries.toml"
+OFFICE_HOLDERS = DATA / "office_holders.toml"
 
 
 def rank_order(rank: str) -> int:
@@ -109,9 +112,61 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(words(phrase))
+
+
+def _countries(officials: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The states and international bodies of countries.toml, with the aliases and demonyms officials.toml gives.
+
+    A phrase countries.toml marks `ambiguous` is kept only where it names one entry and is not a capital ("Niger",
+    "Chad"); a phrase naming two entries ("Congolese", "Korean") or an ambiguous capital ("Victoria") is dropped,
+    unless officials.toml itself gives it to that entry.
+    """
+    own = {str(c.get("name")): c for c in officials}
+    rows = [*data.get("countries", []), *data.get("bodies", [])]
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for c in rows:
+        for phrase in (*c.get("aliases", []), *c.get("demonyms", [])):
+            owners.setdefault(_phrase_key(phrase), set()).add(str(c["name"]))
+    out: list[dict[str, Any]] = []
+    for c in rows:
+        name = str(c["name"])
+        mine = own.pop(name, {})
+        kept_own = {_phrase_key(p) for p in (*mine.get("aliases", []), *mine.get("demonyms", []))}
+        ambiguous = {_phrase_key(p) for p in c.get("ambiguous", [])}
+        capitals = {_phrase_key(p) for p in c.get("capitals", [])}
+
+        def keep(phrase: str, ambiguous: set[tuple[str, ...]] = ambiguous, capitals: set[tuple[str, ...]] = capitals,
+                 kept_own: set[tuple[str, ...]] = kept_own) -> bool:
+            key = _phrase_key(phrase)
+            if key in kept_own or key not in ambiguous:
+                return True
+            return len(owners.get(key, ())) == 1 and key not in capitals
+
+        aliases = [a for a in c.get("aliases", []) if keep(a)]
+        demonyms = [d for d in c.get("demonyms", []) if keep(d)]
+        aliases += [a for a in mine.get("aliases", []) if a not in aliases]
+        demonyms += [d for d in mine.get("demonyms", []) if d not in demonyms]
+        out.append({"name": name, "aliases": aliases, "demonyms": demonyms})
+    out.extend(own.values())  # entries only officials.toml knows
+    # the DPRK first, as officials.toml has it (its names are looked up before the others')
+    out.sort(key=lambda c: c["name"] != DPRK)
+    return out
+
+
+def _packaged() -> dict[str, Any]:
+    """officials.toml with the states and bodies of countries.toml (when present) folded into its countries."""
+    data = tomllib.loads(PACKAGED.read_text(encoding="utf-8"))
+    if COUNTRIES.exists():
+        data["countries"] = _countries(list(data.get("countries", [])),
+                                       tomllib.loads(COUNTRIES.read_text(encoding="utf-8")))
+    return data
+
+
 def _read(path: Path | None) -> tuple[dict[str, Any], str]:
     if path is None:
-        return tomllib.loads(PACKAGED.read_text(encoding="utf-8")), "officials.toml (packaged)"
+        return _packaged(), "officials.toml (packaged)"
     try:
         return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
     except OSError as exc:
