@@ -285,14 +285,16 @@ def _decide(it: _Item) -> Classification:
     overseas = rules.overseas_koreans(it.title + " . " + it.sentence, tw, sw)
     if cue_text and (title_foreign or it.title_foreign_people or it.sentence_may_be_foreign()):
         lf = it.lf
-        people = _dedupe(it.tf.people + lf.people)
+        # a title that does not report the meeting ("King Wishes Kim Jong Un Success") names no participant
+        people = _dedupe(it.tf.people + lf.people if strong or not lf.people else lf.people)
         foreign_people = [p for p in people if p.country and p.country != DPRK]
         foreign_titles = _foreign_titles(lf) + _foreign_titles(it.tf)
         principal_foreign = _foreign_countries(lf, gaz)
+        guests = rules.international_guests(tw) or rules.international_guests(sw)
         foreign_side = bool(title_foreign or foreign_people or foreign_titles or
                             (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS)
-                            or (strong and not sw.set.isdisjoint(_GUEST_WORDS)))
-        if foreign_side and not (overseas and not foreign_people and not foreign_titles):
+                            or (strong and not sw.set.isdisjoint(_GUEST_WORDS)) or (strong and guests))
+        if foreign_side and not (overseas and not foreign_people and not foreign_titles and not guests):
             reasons.append(cue_text)
             return _meeting(it, people, title_foreign, principal_foreign, reasons, strong=strong)
     if cue_text:

@@ -89,9 +89,10 @@ _TALK_CONTEXT = _ws("had has have hold holds held between took")
 _MEAL = _ws("banquet banquets luncheon dinner reception")
 _MEAL_FOR = Phrases(" in honour of ", " in honor of ", " in welcome of ", " for comrade ", " for visiting ",
              " for the visiting ")
-_GUEST = _ws("delegation delegations comrade president premier visiting guests")
+_GUEST = _ws("""delegation delegations comrade president premier visiting guests minister ministers chairman secretary
+embassy diplomats party parliamentarians leader""")
 _CALLS = Phrases(" courtesy call", " courtesy visit", " farewell call", " farewell visit", " strategic dialogue ",
-          " dialogue between ")
+          " dialogue between ", " when meeting ", " while meeting ", " when receiving ", " while receiving ")
 
 
 _FUTURE = Phrases(" to be held", " will be held", " will hold", " to hold ", " to meet ", " will meet ", " to visit ",
@@ -164,6 +165,19 @@ def high_host(*views: Words) -> str | None:
     return None
 
 
+_BODY = _ws("organization organisation foundation union institute federation committee association")
+_INTERNATIONAL = _ws("international int")
+_MANY = Phrases(" various countries", " different countries", " many countries", " foreign countries")
+
+
+def international_guests(w: Words) -> str | None:
+    """Guests from abroad without a state: an international organization, foundation or union, or the
+    delegations "of various countries"."""
+    if not w.set.isdisjoint(_INTERNATIONAL) and not w.set.isdisjoint(_BODY):
+        return "international " + min(w.set & _BODY)
+    return w.phrase(_MANY)
+
+
 def with_leader(title: Words) -> bool:
     """A joint activity "with Comrade X" (the caller checks that X is a foreign leader)."""
     return "with" in title.set
@@ -177,7 +191,7 @@ def embassy_visit(title: Words) -> bool:
 _NOT_MEETING = _ws("""arrives arrived arrival leaves left departs returns returned ceremony welcoming performance
 wreath wreaths lays laid places basket baskets tours statement commentary commentator greetings greeting message
 messages letter letters congratulations congratulatory condolences sympathy reply cards forum seminar exhibition
-games camping""")
+games camping accuses accused denounces denounced slams censures censured condemns condemned""")
 _NOT_MEETING_PHRASES = Phrases(" back home", " sees off", " see off", " pays tribute", " various places",
                                " different places", " several places")
 
