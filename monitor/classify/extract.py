@@ -34,6 +34,14 @@ _STOP = frozenset([
     "association", "union", "league", "federation", "committee", "member", "members", "officials", "official",
     "chief", "head", "leader", "leaders", "speaker", "duma", "senate", "parliament", "assembly", "hural", "c", "k",
     "p", "s", "the", "nations", "united", "security", "mr", "mrs", "ms", "dr", "his", "excellency", "comrade",
+    # words of organisations, places and offices that stand before or after names in this press
+    "secretariat", "development", "regional", "coordinating", "overseas", "institutions", "unified", "communist",
+    "movement", "resistance", "front", "church", "orthodox", "youth", "women", "group", "company", "corporation",
+    "co", "ltd", "inc", "foundation", "organization", "city", "province", "archbishop", "bishop", "mayor", "acting",
+    "governor", "bundestag", "european", "senator", "deputy", "colonel", "lieutenant", "major", "admiral", "they",
+    "he", "she", "it", "we", "there", "meanwhile", "also", "among", "included", "including", "king", "queen",
+    "prince", "princess", "emir", "sultan", "sheikh", "lord", "sir", "general-secretary", "leninist", "marxist",
+    "maoist", "social", "liberal", "conservative", "labour", "green", "revolutionary", "people's", "peoples",
 ])
 
 _VERBS = frozenset([
@@ -126,7 +134,16 @@ class _Bounds:
         self.clauses = frozenset(clauses)
 
 
+def _initial(tokens: Tokens, j: int) -> bool:
+    """Whether word j is an initial of a name ("A. B. Bardhan", "Robert G. Mugabe"): one capital letter, then ". "
+    and a capitalised word."""
+    w = tokens.words[j]
+    return len(w) == 1 and w.isupper() and j + 1 < len(tokens) and tokens.gaps[j + 1] == ". " and tokens.caps[j + 1]
+
+
 def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
+    """Runs of capitalised words that may be a name: two to six words, or one word followed by ", " (checked by
+    the caller against a title after it)."""
     runs: list[tuple[int, int]] = []
     caps, lows, gaps = tokens.caps, tokens.lows, tokens.gaps
     n = len(tokens)
@@ -138,15 +155,15 @@ def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
         while j < n and j not in taken:
             if j > i:
                 g = gaps[j]
-                if (g != " " and g != "-") or not (caps[j] or g == "-"):
+                if not (g == " " and caps[j] or g == "-" or g == ". " and _initial(tokens, j - 1)):
                     break
             elif not caps[j]:
                 break
-            if lows[j] in _STOP or not lows[j].isalpha():
+            if not _initial(tokens, j) and (lows[j] in _STOP or not lows[j].isalpha()):
                 break
             j += 1
-        if j - i >= 2:
-            runs.append((i, min(j, i + 5)))
+        if j - i >= 2 or (j - i == 1 and len(lows[i]) > 2 and j < n and gaps[j] == ", "):
+            runs.append((i, min(j, i + 6)))
         free = max(j, i + 1)
     return runs
 
@@ -184,8 +201,10 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     for p in people:
         nxt = next((s for s in starts if s > p.first), n_tok)
         p.titles = _attached(tokens, bounds, p, nxt, title_start)
-        if not p.known and not p.titles:
+        if not p.known and not p.titles and not (p.last - p.first >= 2 and _led_by(tokens, p.first)):
             continue
+        if not p.known and p.last - p.first == 1 and not _title_after(tokens, p, title_start):
+            continue  # one capitalised word is a name only with its title after it ("Vishwanath, director ...")
         if p.titles:
             p.rank = min((title_rank[k] for k in p.titles), key=rank_order)
             p.country = next((title_country[k] for k in p.titles if title_country.get(k)), "")
@@ -195,6 +214,26 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
                 p.rank = gaz.rank_of(p.name, when)
         kept.append(p)
     return Found(text, tokens, kept, titles, countries, title_country, title_rank)
+
+
+_LED = frozenset({"led", "headed"})
+
+
+def _led_by(tokens: Tokens, first: int) -> bool:
+    """Whether a name follows "led by" / "headed by", perhaps after a few words of title ("headed by Deputy Leader
+    X", "led by its acting Mayor X")."""
+    lows = tokens.lows
+    for j in range(first - 1, max(first - 6, 0), -1):
+        if lows[j] == "by" and lows[j - 1] in _LED:
+            return True
+        if tokens.gaps[j + 1].strip():
+            return False
+    return False
+
+
+def _title_after(tokens: Tokens, p: Person, title_start: dict[int, int]) -> bool:
+    """Whether a title follows the name right after its comma ("Vishwanath, director-general of ...")."""
+    return any(title_start.get(j) in p.titles for j in range(p.last, min(p.last + 3, len(tokens))))
 
 
 def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], country_at: dict[int, Match],
