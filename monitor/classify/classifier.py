@@ -314,8 +314,6 @@ def _decide(it: _Item) -> Classification:
         cues.append(f"memorial to foreign soldiers: {hit!r}")
     if hit := rules.diplomatic_genre(tw):
         cues.append(f"foreign-relations genre: {hit!r}")
-    if to_come:
-        cues.append(f"an event to come: {to_come!r}")
     if hit := rules.delegation_travel(tw):
         cues.append(f"travel: {hit!r}")
     if (hit := rules.message(tw)) and (title_foreign or it.title_foreign_people
@@ -324,13 +322,16 @@ def _decide(it: _Item) -> Classification:
         cues.append(f"message to or from abroad: {hit!r}")
     if title_foreign and not sport and not at_home and not rules.anti_history(tw):
         cues.append(f"foreign state in title: {', '.join(title_foreign)}")
+    if not cues and not home and (hit := rules.inter_korean(tw)):
+        cues.append(f"relations with the south: {hit!r}")
     if not cues and not sport and not home and (hit := rules.abroad(tw)):
         cues.append(f"abroad: {hit!r}")
     if not cues and not sport and not home and not history:
         lead_foreign = it.lead_foreign
         if principal_foreign or len(lead_foreign) >= 2:
             cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")
-    if cues and not (sport and not overseas and not rules.diplomatic_genre(tw)):
+    travel = any(c.startswith("travel") for c in cues)
+    if cues and not (sport and not travel and not rules.diplomatic_genre(tw)):
         reasons.extend(cues)
         weak = all(c.startswith(("foreign states in lead", "abroad")) for c in cues)
         return _result("diplomatic", False, [], countries or it.lead_foreign[:3], {},

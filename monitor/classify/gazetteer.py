@@ -119,12 +119,13 @@ def _phrase_key(phrase: str) -> tuple[str, ...]:
 def _countries(officials: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
     """The states and international bodies of countries.toml, with the aliases and demonyms officials.toml gives.
 
-    A phrase countries.toml marks `ambiguous` is kept only where it names one entry and is not a capital ("Niger",
-    "Chad"); a phrase naming two entries ("Congolese", "Korean") or an ambiguous capital ("Victoria") is dropped,
-    unless officials.toml itself gives it to that entry.
+    A phrase countries.toml marks `ambiguous` is kept only where it names one state and is not a capital ("Niger",
+    "Chad"); a phrase naming two entries ("Congolese", "Korean"), an ambiguous capital ("Victoria") or an ambiguous
+    name of a body ("Red Cross", "WHO") is dropped, unless officials.toml itself gives it to that entry.
     """
     own = {str(c.get("name")): c for c in officials}
-    rows = [*data.get("countries", []), *data.get("bodies", [])]
+    bodies = [{**b, "capitals": list(b.get("ambiguous", []))} for b in data.get("bodies", [])]  # none alone
+    rows = [*data.get("countries", []), *bodies]
     owners: dict[tuple[str, ...], set[str]] = {}
     for c in rows:
         for phrase in (*c.get("aliases", []), *c.get("demonyms", [])):

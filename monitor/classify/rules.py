@@ -92,7 +92,8 @@ _MEAL_FOR = Phrases(" in honour of ", " in honor of ", " in welcome of ", " for 
 _GUEST = _ws("""delegation delegations comrade president premier visiting guests minister ministers chairman secretary
 embassy diplomats party parliamentarians leader""")
 _CALLS = Phrases(" courtesy call", " courtesy visit", " farewell call", " farewell visit", " strategic dialogue ",
-          " dialogue between ", " when meeting ", " while meeting ", " when receiving ", " while receiving ")
+          " dialogue between ", " when meeting ", " while meeting ", " when receiving ", " while receiving ",
+          " meeting with ")
 
 
 _FUTURE = Phrases(" to be held", " will be held", " will hold", " to hold ", " to meet ", " will meet ", " to visit ",
@@ -289,7 +290,8 @@ def abroad(title: Words) -> str | None:
 # -- at home --------------------------------------------------------------------------------------------------
 _SPORT = _ws("""win wins won medal medals championship championships cup olympiad olympic olympics advances
 qualified match league quarterfinals quarterfinal semifinals semi finals final players player footballers team
-tournament contest games sports""")
+tournament contest games sports judoists paddlers wrestlers boxers weightlifters gymnasts athletes ittf fifa
+footballer""")
 
 
 def sport(title: Words) -> str | None:
@@ -323,6 +325,15 @@ def home_event(title: Words) -> str | None:
 
 
 _HISTORY = Phrases(" anti-japanese", " fatherland liberation war", " overseas military operations")
+
+
+_INTER_KOREAN = _ws("reunification north-south inter-korean traitor traitors")
+_INTER_KOREAN_PHRASES = Phrases(" north-south", " inter-korean", " lee myung bak", " park geun hye", " lee group")
+
+
+def inter_korean(w: Words) -> str | None:
+    """Relations with the south: reunification, north-south contacts, its rulers by name."""
+    return w.any(_INTER_KOREAN) or w.phrase(_INTER_KOREAN_PHRASES)
 
 
 def anti_history(w: Words) -> str | None:
