@@ -23,6 +23,8 @@ Category = Literal["meeting", "diplomatic", "domestic"]
 _STAMP = re.compile(r"^\s*(?:\[[^\]]*\]|date\b[^A-Za-z]*\d{4}-\d\d-\d\d)\s*", re.IGNORECASE)
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n(?=\s*[A-Z])")
 _LEAD_LIMIT = 700
+# a headline is read up to here: no real one is longer, and a hostile megabyte title costs no more than this
+_TITLE_LIMIT = 1000
 
 
 @dataclass
@@ -117,7 +119,7 @@ class Classifier:
 
     def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
         """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
-        title_f = squash(fold(title or ""))
+        title_f = squash(fold((title or "")[:_TITLE_LIMIT]))
         tw = View(title_f)
         lead = lead_of(text)
         lw = View(lead)
@@ -237,16 +239,17 @@ def _foreign_titles(found: Found) -> list[int]:
 
 
 def _dedupe(people: list[Person]) -> list[Person]:
-    out: list[Person] = []
+    """People once each by name, in order (a country found for a later mention kept)."""
+    by_name: dict[str, Person] = {}
     for p in people:
-        same = next((q for q in out if q.name == p.name), None)
+        same = by_name.get(p.name)
         if same is None:
-            out.append(p)
+            by_name[p.name] = p
         elif not same.country and p.country:
             same.country = p.country
     # a surname alone ("Ryzhenkov") is the same person as a full name ending with it
-    full = [p for p in out if " " in p.name]
-    return [p for p in out if " " in p.name or not any(q.name.endswith(" " + p.name) for q in full)]
+    surnames = {p.name.rsplit(" ", 1)[1] for p in by_name.values() if " " in p.name}
+    return [p for p in by_name.values() if " " in p.name or p.name not in surnames]
 
 
 def _decide(it: _Item) -> Classification:
@@ -331,7 +334,7 @@ def _decide(it: _Item) -> Classification:
         if principal_foreign or len(lead_foreign) >= 2:
             cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")
     travel = any(c.startswith("travel") for c in cues)
-    if cues and not (sport and not travel and not rules.diplomatic_genre(tw)):
+    if cues and not (sport and not travel and not overseas and not rules.diplomatic_genre(tw)):
         reasons.extend(cues)
         weak = all(c.startswith(("foreign states in lead", "abroad")) for c in cues)
         return _result("diplomatic", False, [], countries or it.lead_foreign[:3], {},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
@@ -199,7 +200,8 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     title_country, title_rank = _resolve_titles(tokens, bounds, titles, country_at, gaz)
     kept: list[Person] = []
     for p in people:
-        nxt = next((s for s in starts if s > p.first), n_tok)
+        after = bisect_right(starts, p.first)  # the next person's start (people are sorted by start)
+        nxt = starts[after] if after < len(starts) else n_tok
         p.titles = _attached(tokens, bounds, p, nxt, title_start)
         if not p.known and not p.titles and not (p.last - p.first >= 2 and _led_by(tokens, p.first)):
             continue
