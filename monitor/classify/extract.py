@@ -203,7 +203,8 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
         after = bisect_right(starts, p.first)  # the next person's start (people are sorted by start)
         nxt = starts[after] if after < len(starts) else n_tok
         p.titles = _attached(tokens, bounds, p, nxt, title_start)
-        if not p.known and not p.titles and not (p.last - p.first >= 2 and _led_by(tokens, p.first)):
+        if not p.known and not p.titles and not (p.last - p.first >= 2 and (
+                _led_by(tokens, p.first) or _role_after(tokens, p.last))):
             continue
         if not p.known and p.last - p.first == 1 and not _title_after(tokens, p, title_start):
             continue  # one capitalised word is a name only with its title after it ("Vishwanath, director ...")
@@ -231,6 +232,17 @@ def _led_by(tokens: Tokens, first: int) -> bool:
         if tokens.gaps[j + 1].strip():
             return False
     return False
+
+
+_ROLES = frozenset({"member", "members", "director", "head", "chairman", "chairwoman", "chairperson", "president",
+                    "secretary", "leader", "deputy", "vice", "general", "minister", "ambassador", "mayor", "governor",
+                    "editor", "professor", "representative", "senator", "founder", "coordinator", "chief", "honorary",
+                    "former", "executive", "special", "adviser", "advisor"})
+
+
+def _role_after(tokens: Tokens, last: int) -> bool:
+    """Whether a name is followed by ", " and a word of a role ("Lena Hart, member of the European Parliament")."""
+    return last < len(tokens) and tokens.gaps[last] == ", " and tokens.words[last] in _ROLES
 
 
 def _title_after(tokens: Tokens, p: Person, title_start: dict[int, int]) -> bool:

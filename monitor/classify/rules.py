@@ -294,9 +294,12 @@ tournament contest games sports judoists paddlers wrestlers boxers weightlifters
 footballer""")
 
 
+_HONOURED = _ws("receive receives received conferred awarded confers awards")
+
+
 def sport(title: Words) -> str | None:
-    """Sport results (domestic, even abroad), unless a delegation travels."""
-    if not title.set.isdisjoint(_DELEGATION):
+    """Sport results (domestic, even abroad), unless a delegation travels or a medal is an honour received."""
+    if not title.set.isdisjoint(_DELEGATION) or not title.set.isdisjoint(_HONOURED):
         return None
     return title.any(_SPORT)
 
@@ -328,7 +331,8 @@ _HISTORY = Phrases(" anti-japanese", " fatherland liberation war", " overseas mi
 
 
 _INTER_KOREAN = _ws("reunification north-south inter-korean traitor traitors")
-_INTER_KOREAN_PHRASES = Phrases(" north-south", " inter-korean", " lee myung bak", " park geun hye", " lee group")
+_INTER_KOREAN_PHRASES = Phrases(" north-south", " inter-korean", " lee myung bak", " park geun hye", " lee group",
+                                " south side", " north and south")
 
 
 def inter_korean(w: Words) -> str | None:
@@ -357,7 +361,7 @@ def foreign_memorial(w: Words) -> str | None:
 _TITLE_CUES = (_RECEIVE | _MET | _MEAL | _DIPLOMATIC | _DELEGATION | _MINISTER | _OVERSEAS_WORDS | _ABROAD
                | _ws("""meet talks talk credentials envoy inaugural inauguration courtesy farewell dialogue leaves left
                arrives comments yo paper answers answer charge corps mission missions analyst asia latin middle
-               countries cpv tower towers soviet volunteers"""))
+               countries cpv tower towers soviet volunteers reunification traitor traitors south"""))
 # a phrase cue whose words are common alone: the title counts when one of these phrases is in it
 _TITLE_PHRASE_CUES = Phrases(" world political")
 

@@ -16,15 +16,22 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _SKIPPED = frozenset({"the"})
 
 
+# the apostrophe of McCune-Reischauer aspirates ("Ch'oe", "P'yongyang", "Kim Ch'ol"): dropped, as in the usual
+# spelling ("Choe"); "Workers'", "People's" and "don't" keep theirs
+_MR_APOSTROPHE = re.compile(r"(?<=[CKPTckpt])'(?=[aeiouwy])|(?<=[CKPTckpt]h)'(?=[aeiouwy])")
+
+
 def fold(text: str) -> str:
-    """Plain ASCII letters (accents dropped), straight quotes and hyphens: the text every rule reads."""
+    """Plain ASCII letters (accents dropped), straight quotes and hyphens, and no McCune-Reischauer apostrophes
+    ("Ch'oe" is "Choe"): the text every rule reads."""
     if text.isascii():  # the common case: nothing to translate (every character mapped below is non-ASCII)
-        return text
+        return _MR_APOSTROPHE.sub("", text) if "'" in text else text
     text = text.translate(_QUOTES)
     if text.isascii():
-        return text
+        return _MR_APOSTROPHE.sub("", text) if "'" in text else text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _MR_APOSTROPHE.sub("", text) if "'" in text else text
 
 
 def _single_spaced(text: str) -> bool:
