@@ -57,6 +57,9 @@ _VERBS = frozenset([
 _BOUNDARY_GAP = re.compile(r"[.;:()\[\]\"]")
 _CLAUSE_GAP = re.compile(r"[.,;:()\[\]\"]")
 _ABBREVIATION_GAP = re.compile(r"^\.,?\s*$")
+# states where one party rules: the leader of a party there is a top leader (elsewhere the party may be in opposition)
+ONE_PARTY = frozenset({DPRK, "China", "Vietnam", "Laos", "Cuba"})
+_TOP = frozenset({"head_of_state", "head_of_government", "party_leader"})
 _STATE_WORDS = frozenset({"republic", "kingdom", "federation", "state", "sultanate", "emirate", "commonwealth"})
 
 
@@ -272,6 +275,7 @@ def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], countr
                 statelike = True
                 break
         # or in the tail: "premier of the State Council of the People's Republic of China"
+        party = False
         if not country:
             j = t.last
             while j < min(n, t.last + 12):
@@ -285,9 +289,16 @@ def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], countr
                     break
                 if lows[j] in _STATE_WORDS and j > t.last:
                     statelike = True
+                if lows[j] == "party":
+                    party = True  # "president of the Socialist Party of X": a party's office, not the state's
                 j += 1
         title_country[k] = country
-        title_rank[k] = info.rank if (statelike or not info.needs_state) else "other"
+        rank = info.rank if (statelike or not info.needs_state) else "other"
+        if party and rank in _TOP:
+            rank = "party_leader"
+        if rank == "party_leader" and country and country not in ONE_PARTY:
+            rank = "other"  # the leader of a party of a state where parties compete: not known to rule
+        title_rank[k] = rank
     return title_country, title_rank
 
 
