@@ -131,6 +131,9 @@ class Classifier:
             # memorial to foreign soldiers: domestic
             return _result("domestic", False, [], [], {}, 0.9, ["no foreign-relations cue"])
         cut = principal_end(lead)
+        rest = lead[cut:].lstrip(". ")
+        if rest.startswith(_GUEST_LIST):  # "... met foreign guests. They included X, ...": one sentence more
+            cut = len(lead) - len(rest) + principal_end(rest)
         sw = lw.head(cut)
         return _decide(_Item(self.gazetteer, published, tw, lw, sw, quick))
 
@@ -169,6 +172,9 @@ def _later_sentence(it: _Item) -> tuple[str, View] | None:
     return None
 
 
+# a sentence that goes on naming the guests of the one before
+_GUEST_LIST = ("They included", "Among them", "They were", "It was given in honour", "It was given in honor",
+               "The delegation was led", "The delegation is led", "Present on invitation")
 _OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
@@ -286,14 +292,14 @@ def _decide(it: _Item) -> Classification:
     else:
         cue_text = ""
     overseas = rules.overseas_koreans(it.title + " . " + it.sentence, tw, sw)
-    if cue_text and (title_foreign or it.title_foreign_people or it.sentence_may_be_foreign()):
+    guests = rules.international_guests(tw) or rules.international_guests(sw)
+    if cue_text and (title_foreign or it.title_foreign_people or it.sentence_may_be_foreign() or guests):
         lf = it.lf
         # a title that does not report the meeting ("King Wishes Kim Jong Un Success") names no participant
         people = _dedupe(it.tf.people + lf.people if strong or not lf.people else lf.people)
         foreign_people = [p for p in people if p.country and p.country != DPRK]
         foreign_titles = _foreign_titles(lf) + _foreign_titles(it.tf)
         principal_foreign = _foreign_countries(lf, gaz)
-        guests = rules.international_guests(tw) or rules.international_guests(sw)
         foreign_side = bool(title_foreign or foreign_people or foreign_titles or
                             (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS)
                             or (strong and not sw.set.isdisjoint(_GUEST_WORDS)) or (strong and guests))
