@@ -331,6 +331,8 @@ def _decide(it: _Item) -> Classification:
         cues.append(f"message to or from abroad: {hit!r}")
     if title_foreign and not sport and not at_home and not rules.anti_history(tw):
         cues.append(f"foreign state in title: {', '.join(title_foreign)}")
+    elif not cues and (foreign_named := it.title_foreign_people):
+        cues.append(f"foreign official in title: {foreign_named[0].name}")
     if not cues and not home and (hit := rules.inter_korean(tw)):
         cues.append(f"relations with the south: {hit!r}")
     if not cues and not sport and not home and (hit := rules.abroad(tw)):

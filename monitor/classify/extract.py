@@ -206,6 +206,8 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
         after = bisect_right(starts, p.first)  # the next person's start (people are sorted by start)
         nxt = starts[after] if after < len(starts) else n_tok
         p.titles = _attached(tokens, bounds, p, nxt, title_start)
+        if p.last < n_tok and tokens.lows[p.last] in _DENOUNCED:
+            continue  # "the Lee Myung Bak group of traitors": a name in a denunciation, not a person present
         if not p.known and not p.titles and not (p.last - p.first >= 2 and (
                 _led_by(tokens, p.first) or _role_after(tokens, p.last))):
             continue
@@ -223,6 +225,7 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
 
 
 _LED = frozenset({"led", "headed"})
+_DENOUNCED = frozenset({"group", "regime", "clique", "gang", "puppets", "traitors", "junta"})
 
 
 def _led_by(tokens: Tokens, first: int) -> bool:

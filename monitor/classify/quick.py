@@ -150,6 +150,9 @@ class QuickWords:
         # keys whose phrases are all acronyms: the capitals a text must contain for any of them to count
         self.capitals = {k: k[:2].upper() for k, es in self.entries.items() if all(e[3] for e in es)}
         home_words = {w for h in home for w in h}
+        # words of DPRK officials' names ("Kim", "Ri") in a southern or foreign name do not make a text foreign
+        home_words |= {w.lower() for o in gaz.officials if o.country == DPRK for p in (o.name, *o.aliases)
+                       for w in _WORD.findall(fold(p))}
         self.official_words = frozenset(
             w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
             for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
