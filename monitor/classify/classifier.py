@@ -16,7 +16,7 @@ from monitor.classify.quick import QuickWords, View
 from monitor.classify.text import fold, squash
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
-RULES_VERSION = "2026.12.1"
+RULES_VERSION = "2026.12.2"
 
 Category = Literal["meeting", "diplomatic", "domestic"]
 

@@ -159,7 +159,7 @@ def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
         while j < n and j not in taken:
             if j > i:
                 g = gaps[j]
-                if not (g == " " and caps[j] or g == "-" or g == ". " and _initial(tokens, j - 1)):
+                if not ((g == " " and caps[j]) or g == "-" or (g == ". " and _initial(tokens, j - 1))):
                     break
             elif not caps[j]:
                 break
