@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -120,6 +121,8 @@ class Classifier:
     def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
         """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
         title_f = squash(fold((title or "")[:_TITLE_LIMIT]))
+        if title_f[1:].islower():
+            title_f = string.capwords(title_f)  # a lower-case headline (1999-2002 style): names as capitalised
         tw = View(title_f)
         lead = lead_of(text)
         lw = View(lead)
