@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Literal
 
 from monitor.classify import rules
-from monitor.classify.extract import Found, Person, find_people, is_high
+from monitor.classify.extract import ONE_PARTY, Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
+from monitor.classify.offices import find_offices, ruling_party
+from monitor.classify.offices import is_high as office_is_high
 from monitor.classify.quick import QuickWords, View
 from monitor.classify.text import fold, squash
 
@@ -366,21 +368,37 @@ def _ordered(items: list[str]) -> list[str]:
     return out
 
 
+def high_offices(it: _Item, text: str) -> list[str]:
+    """The offices of minister rank or above a text names, read by the grammar of offices: "premier of the
+    Cabinet", "member of the Political Bureau of the CC of the CPV". An office of a party counts only while the
+    party rules (by parties.toml); the leader of a party it does not know counts only in a one-party state."""
+    out: list[str] = []
+    for office in find_offices(text):
+        if not office_is_high(office.rank) or office.dprk:
+            if office.dprk and office_is_high(office.rank):
+                out.append(office.phrase)
+            continue
+        ruling = ruling_party(office.party, it.when) if office.party else None
+        if ruling is False:
+            continue  # an office of a party out of power
+        if ruling is None and office.rank == "party_leader" and not (
+                set(it.quick.countries(View(office.state or ""))) & ONE_PARTY):
+            continue  # the leader of a party not known to rule, in a state where parties compete
+        out.append(office.phrase)
+    return out
+
+
 def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principal_foreign: list[str],
              reasons: list[str], *, strong: bool) -> Classification:
     gaz, when = it.gaz, it.when
     named = {p.name for p in people}
     anonymous: list[tuple[str, str]] = []
-    high_titles: list[str] = []
     for found in (it.tf, it.lf):
         owned = {k for p in found.people for k in p.titles}
         for k, t in enumerate(found.titles):
             rank = found.title_rank[k]
             country = found.title_country.get(k, "")
             info = gaz.titles[t.key]
-            if rank in HIGH_RANKS and (country or not info.needs_state):
-                phrase = found.tokens.between(t.first, t.last)
-                high_titles.append(phrase + (f" ({country})" if country else ""))
             if k not in owned and info.office and country and rank in HIGH_RANKS:
                 holder = gaz.holder(country, info.office, when)
                 if holder and holder not in named:
@@ -389,9 +407,13 @@ def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principa
     participants = [p.name for p in people] + [h for h, _ in anonymous]
     pc = {p.name: p.country for p in people}
     pc.update(dict(anonymous))
-    high_people = [p for p in people if is_high(p.rank) or p.name == "Kim Jong Un"]
+    # a known official's rank: the title the text gives him, else the gazetteer's on the date; an unknown person's
+    # rank is that of his title, among the offices above
+    high_people = [p for p in people if p.known and (is_high(p.rank) or p.name == "Kim Jong Un")]
+    # other ranks from the words of the titles (the grammar of offices): the gazetteer only resolves names
+    high_titles = [] if high_people else high_offices(it, it.title) + high_offices(it, it.sentence)
     high = bool(high_people or high_titles or any(is_high(gaz.rank_of(h, when)) for h, _ in anonymous))
-    host = None if high or any(p.rank for p in people) else rules.high_host(it.tw, it.sw)
+    host = None if high or any(p.known and p.rank for p in people) else rules.high_host(it.tw, it.sw)
     if high_people:
         reasons.append("high level: " + ", ".join(f"{p.name} ({p.rank or 'leader'})" for p in high_people))
     elif high_titles:

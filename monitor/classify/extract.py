@@ -43,6 +43,8 @@ _STOP = frozenset([
     "he", "she", "it", "we", "there", "meanwhile", "also", "among", "included", "including", "king", "queen",
     "prince", "princess", "emir", "sultan", "sheikh", "lord", "sir", "general-secretary", "leninist", "marxist",
     "maoist", "social", "liberal", "conservative", "labour", "green", "revolutionary", "people's", "peoples",
+    "popular", "liberty", "freedom", "progress", "solidarity", "unity", "renewal", "parliamentary", "chamber",
+    "deputies", "council", "reconstruction", "democracy",
 ])
 
 _VERBS = frozenset([
