@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
@@ -227,7 +228,7 @@ def test_single_holder_offices_do_not_overlap(holders: dict[str, Any]) -> None:
             terms.setdefault((h["country"], h["office"]), []).append(h)
     for key, group in terms.items():
         group.sort(key=lambda h: _earliest(h["start"]))
-        for a, b in zip(group, group[1:], strict=False):
+        for a, b in itertools.pairwise(group):
             assert "end" in a, (key, a["name"], "is still in office when", b["name"], "starts")
             overlap = (_earliest(a["end"]) - _latest(b["start"])).days
             assert overlap <= OVERLAP_DAYS, (key, a["name"], a["end"], b["name"], b["start"])
