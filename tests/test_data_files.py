@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
@@ -187,3 +188,83 @@ def test_canonical_names_of_officials_toml_are_kept(countries: dict[str, Any]) -
     names = {e["name"] for e in _entries(countries)}
     assert {c["name"] for c in officials["countries"]} <= names
     assert {o["country"] for o in officials["officials"]} <= names
+
+
+def _earliest(value: object) -> date:
+    return _day(value, end=False)
+
+
+def _latest(value: object) -> date:
+    return _day(value, end=True)
+
+
+def test_holders_have_the_documented_fields(holders: dict[str, Any], countries: dict[str, Any]) -> None:
+    """Every holder has a name, string aliases, a known office, a start, and a country that is a canonical name."""
+    names = {c["name"] for c in countries["countries"]}
+    assert holders["holders"]
+    for h in holders["holders"]:
+        assert isinstance(h["name"], str) and h["name"], h
+        assert all(isinstance(a, str) and a and a != h["name"] for a in h.get("aliases", [])), h["name"]
+        assert h["country"] in names, (h["name"], h["country"])
+        assert h["office"] in OFFICES, (h["name"], h["office"])
+        assert set(h) <= {"name", "aliases", "country", "office", "start", "end", "title", "concurrent"}, h["name"]
+        _earliest(h["start"])
+
+
+def test_every_term_starts_before_it_ends(holders: dict[str, Any]) -> None:
+    """A term's start is before its end, and no term ends in the future of the data."""
+    for h in holders["holders"]:
+        if "end" in h:
+            assert _earliest(h["start"]) < _latest(h["end"]), (h["name"], h["start"], h["end"])
+            assert _earliest(h["end"]) <= date.today(), h["name"]
+
+
+def test_single_holder_offices_do_not_overlap(holders: dict[str, Any]) -> None:
+    """Two holders of one single-holder office of one country overlap by at most a few days (reading months and
+    years at their most lenient), unless one holds it concurrently by the constitution."""
+    terms: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for h in holders["holders"]:
+        if h["office"] in SINGLE_HOLDER and not h.get("concurrent"):
+            terms.setdefault((h["country"], h["office"]), []).append(h)
+    for key, group in terms.items():
+        group.sort(key=lambda h: _earliest(h["start"]))
+        for a, b in itertools.pairwise(group):
+            assert "end" in a, (key, a["name"], "is still in office when", b["name"], "starts")
+            overlap = (_earliest(a["end"]) - _latest(b["start"])).days
+            assert overlap <= OVERLAP_DAYS, (key, a["name"], a["end"], b["name"], b["start"])
+
+
+def test_at_most_one_open_term_per_office(holders: dict[str, Any]) -> None:
+    """Each single-holder office of a country has at most one holder still in office (concurrent ones aside)."""
+    open_terms: dict[tuple[str, str], list[str]] = {}
+    for h in holders["holders"]:
+        if "end" not in h and h["office"] in SINGLE_HOLDER and not h.get("concurrent"):
+            open_terms.setdefault((h["country"], h["office"]), []).append(h["name"])
+    assert {k: v for k, v in open_terms.items() if len(v) > 1} == {}
+
+
+def test_dprk_leaders_of_each_period(holders: dict[str, Any]) -> None:
+    """The DPRK's leaders are known for their own periods: Kim Il Sung to 1994-07-08, Kim Jong Il to 2011-12-17,
+    then Kim Jong Un; Kim Yong Nam is the nominal head of state from 1998 to 2019."""
+    def holder_on(day: date, office: str, concurrent: bool = False) -> set[str]:
+        return {h["name"] for h in holders["holders"]
+                if h["country"] == "DPRK" and h["office"] == office and bool(h.get("concurrent")) == concurrent
+                and _earliest(h["start"]) <= day and ("end" not in h or day <= _latest(h["end"]))}
+
+    assert holder_on(date(1993, 5, 1), "head_of_state") == {"Kim Il Sung"}
+    assert holder_on(date(2005, 5, 1), "head_of_state") == {"Kim Jong Il"}
+    assert holder_on(date(2018, 5, 1), "head_of_state") == {"Kim Jong Un"}
+    assert holder_on(date(2005, 5, 1), "head_of_state", concurrent=True) == {"Kim Yong Nam"}
+    assert holder_on(date(2005, 5, 1), "head_of_government") == {"Pak Pong Ju"}
+    assert holder_on(date(2005, 5, 1), "foreign_minister") == {"Paek Nam Sun"}
+
+
+def test_partner_states_are_covered(holders: dict[str, Any]) -> None:
+    """Heads of state or government are known across 1994-2025 for the DPRK's usual partners."""
+    for country in ("China", "Russia", "Vietnam", "Laos", "Cuba", "Mongolia", "Belarus", "Iran", "Syria",
+                    "Indonesia", "Cambodia", "ROK", "USA", "Japan"):
+        for year in (1995, 2005, 2015, 2025):
+            day = date(year, 7, 1)
+            assert any(h["country"] == country and h["office"] in ("head_of_state", "head_of_government")
+                       and _earliest(h["start"]) <= day and ("end" not in h or day <= _latest(h["end"]))
+                       for h in holders["holders"]), (country, year)
