@@ -191,7 +191,7 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     people: list[Person] = []
     for m in names:
         official = gaz.names[m.key]
-        if not any(p.present_at(when) for p in gaz.by_name[official]):
+        if not gaz.present(official, when):
             continue  # a leader of the past (Kim Il Sung in a 2012 item) named in passing
         people.append(Person(official, m.first, m.last, True))
     if unknown:

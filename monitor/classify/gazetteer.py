@@ -69,12 +69,6 @@ class Official:
             return True
         return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
-    def present_at(self, when: date | None) -> bool:
-        """Whether the holder can be a participant on `when`: a historical post only inside its dated term
-        (Kim Jong Il before his death), and never when the date is unknown; any other post always."""
-        if not self.historical:
-            return True
-        return when is not None and (self.start is not None or self.end is not None) and self.holds_at(when)
 
 
 class GazetteerError(ValueError):
@@ -156,12 +150,44 @@ def _countries(officials: list[dict[str, Any]], data: dict[str, Any]) -> list[di
     return out
 
 
+# office in office_holders.toml -> the rank it gives
+_OFFICE_RANK = {"head_of_state": "head_of_state", "head_of_government": "head_of_government",
+                "party_leader": "party_leader", "vice_head_of_state": "vice_head_of_state",
+                "foreign_minister": "minister", "defence_minister": "minister", "parliament_chair": "parliament_chair"}
+
+
+def _holders(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The terms of office_holders.toml as officials entries: one post per term, dated.
+
+    A `concurrent` term (the DPRK's President of the SPA Presidium beside the supreme leader) gives the rank but
+    does not answer for the office: "the head of state" resolves to the other holder.
+    """
+    out: list[dict[str, Any]] = []
+    for h in data.get("holders", []):
+        office = str(h.get("office", ""))
+        if office not in _OFFICE_RANK:
+            continue
+        entry: dict[str, Any] = {"name": h["name"], "aliases": list(h.get("aliases", [])),
+                                 "country": h.get("country", ""), "rank": _OFFICE_RANK[office]}
+        if office in OFFICES and not h.get("concurrent", False):
+            entry["offices"] = [office]
+        for key in ("start", "end"):
+            if key in h:
+                entry[key] = h[key]
+        out.append(entry)
+    return out
+
+
 def _packaged() -> dict[str, Any]:
-    """officials.toml with the states and bodies of countries.toml (when present) folded into its countries."""
+    """officials.toml with the states and bodies of countries.toml folded into its countries and the dated terms
+    of office_holders.toml added to its officials (each file when present)."""
     data = tomllib.loads(PACKAGED.read_text(encoding="utf-8"))
     if COUNTRIES.exists():
         data["countries"] = _countries(list(data.get("countries", [])),
                                        tomllib.loads(COUNTRIES.read_text(encoding="utf-8")))
+    if OFFICE_HOLDERS.exists():
+        data["officials"] = [*data.get("officials", []),
+                             *_holders(tomllib.loads(OFFICE_HOLDERS.read_text(encoding="utf-8")))]
     return data
 
 
@@ -264,6 +290,15 @@ class Gazetteer:
                 self.lexicon.add("name", phrase, key, case="cap")
                 self.alias_to_name[canonical_form(phrase)] = name
         self.names = list(self.by_name)
+
+    def present(self, name: str, when: date | None) -> bool:
+        """Whether an official can be a participant on `when`: a leader of the past (`historical` in any of his
+        posts) only inside one of his dated terms (Kim Jong Il before his death), never when the date is unknown;
+        anyone else always (a name as written)."""
+        posts = self.by_name.get(name, [])
+        if not any(p.historical for p in posts):
+            return True
+        return when is not None and any((p.start or p.end) and p.holds_at(when) for p in posts)
 
     def country_of(self, name: str) -> str:
         """Country of an official in the gazetteer ("" when unknown)."""

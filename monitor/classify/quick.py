@@ -171,7 +171,7 @@ class QuickWords:
                 if any(self.capitals[w] in raw for w in self.acronyms & words):
                     return not self.countries(view)  # an acronym in capitals: the full lookup decides
             return not self._generic(view)
-        return self.official_words.isdisjoint(words) and not self.countries(view)
+        return not self._names_official(view) and not self.countries(view)
 
     def countries(self, view: View) -> list[str]:
         """Foreign states named in a text, in order, once each; "anti-Japanese" names none. Cached on the view.
@@ -253,4 +253,14 @@ class QuickWords:
 
     def may_name_official(self, view: Words) -> bool:
         """Whether a text may name a foreign official of the gazetteer (one of their name words occurs)."""
-        return not self.official_words.isdisjoint(view.set)
+        return self._names_official(view)
+
+    def _names_official(self, view: Words) -> bool:
+        """A word of a foreign official's name, written with a capital ("Rice" the name, not the rice harvest)."""
+        hits = self.official_words & view.set
+        if not hits:
+            return False
+        if not isinstance(view, View):
+            return True  # no spelling to look at: it may
+        raw = view.raw
+        return any(w.capitalize() in raw or w.upper() in raw for w in hits)
