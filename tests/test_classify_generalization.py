@@ -230,3 +230,20 @@ def test_eval_counts_participants_outside_their_term(tmp_path: Path, clf: Classi
     assert report.out_of_term == []
     assert report.office_named is not None and report.office_named.support == 1
     assert report.participants_found == 1.0
+
+
+def test_initial_marks_another_bearer_of_a_known_surname(clf: Classifier) -> None:
+    """"Z. Enkhbold" is not the official of the gazetteer known by the surname alone with another given name."""
+    c = _c(clf, "Talks between Parliament Chairmen Held",
+           "Talks between Choe Thae Bok, chairman of the DPRK Supreme People's Assembly, and Z. Enkhbold, chairman of "
+           "the State Great Hural of Mongolia, took place on Monday.", date(2013, 11, 4))
+    assert c.participants == ["Choe Thae Bok", "Z Enkhbold"]
+
+
+def test_late_leader_named_in_passing_gives_no_rank(clf: Classifier) -> None:
+    """"President Kim Il Sung" named in a 2012 item is no office of anyone present: a banquet for envoys given by a
+    ministry is not high level by that title."""
+    c = _c(clf, "Banquet Given for Foreign Envoys",
+           "The Ministry of Culture gave a banquet on Monday for foreign envoys here on the birth anniversary of "
+           "President Kim Il Sung.", date(2012, 4, 16))
+    assert not (c.category == "meeting" and c.high_level)

@@ -368,12 +368,20 @@ def _ordered(items: list[str]) -> list[str]:
     return out
 
 
+def _of_the_past(it: _Item, after: str) -> bool:
+    """Whether the words after an office name a leader of the past who cannot be present on the item's date."""
+    after = after.lstrip(" ,")
+    return any(after.startswith(name) and not it.gaz.present(name, it.when) for name in it.gaz.historical)
+
+
 def high_offices(it: _Item, text: str) -> list[str]:
     """The offices of minister rank or above a text names, read by the grammar of offices: "premier of the
     Cabinet", "member of the Political Bureau of the CC of the CPV". An office of a party counts only while the
     party rules (by parties.toml); the leader of a party it does not know counts only in a one-party state."""
     out: list[str] = []
     for office in find_offices(text):
+        if _of_the_past(it, text[office.end:office.end + 40]):
+            continue  # "President Kim Il Sung" named in passing, long after his death
         if not office_is_high(office.rank) or office.dprk:
             if office.dprk and office_is_high(office.rank):
                 out.append(office.phrase)

@@ -181,7 +181,7 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     matches = gaz.lexicon.scan(tokens)
     titles = [m for m in matches if m.kind == "title"]
     countries = [m for m in matches if m.kind == "country"]
-    names = [m for m in matches if m.kind == "name"]
+    names = [m for m in matches if m.kind == "name" and not _other_bearer(tokens, m, gaz)]
     # countries preceded by "anti-" ("anti-Japanese war") do not name a state taking part in anything
     countries = [m for m in countries if not (m.first > 0 and tokens.lows[m.first - 1] == "anti")]
     country_at = {i: m for m in countries for i in range(m.first, m.last)}
@@ -224,6 +224,18 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
                 p.rank = gaz.rank_of(p.name, when)
         kept.append(p)
     return Found(text, tokens, kept, titles, countries, title_country, title_rank)
+
+
+def _other_bearer(tokens: Tokens, m: Match, gaz: Gazetteer) -> bool:
+    """Whether a surname alone known to the gazetteer ("Enkhbold") belongs here to someone else: it follows an
+    initial that is not the official's ("Z. Enkhbold")."""
+    if m.last - m.first != 1 or m.first == 0:
+        return False
+    prev = tokens.words[m.first - 1]
+    if tokens.gaps[m.first] != ". " or len(prev) != 1 or not prev.isupper():
+        return False
+    given = gaz.names[m.key].split()
+    return len(given) > 1 and not given[0].lower().startswith(prev.lower())
 
 
 _LED = frozenset({"led", "headed"})

@@ -290,6 +290,8 @@ class Gazetteer:
                 self.lexicon.add("name", phrase, key, case="cap")
                 self.alias_to_name[canonical_form(phrase)] = name
         self.names = list(self.by_name)
+        # the leaders of the past (Kim Il Sung, Kim Jong Il): never present outside their terms
+        self.historical = [name for name, posts in self.by_name.items() if any(p.historical for p in posts)]
 
     def present(self, name: str, when: date | None) -> bool:
         """Whether an official can be a participant on `when`: a leader of the past (`historical` in any of his
