@@ -247,3 +247,12 @@ def test_late_leader_named_in_passing_gives_no_rank(clf: Classifier) -> None:
            "The Ministry of Culture gave a banquet on Monday for foreign envoys here on the birth anniversary of "
            "President Kim Il Sung.", date(2012, 4, 16))
     assert not (c.category == "meeting" and c.high_level)
+
+
+def test_leader_of_the_time_visiting_an_embassy(clf: Classifier) -> None:
+    """Kim Jong Il visiting a foreign embassy in his time is a meeting, like Kim Jong Un in his."""
+    c = _c(clf, "Kim Jong Il Visits Chinese Embassy",
+           "General Secretary Kim Jong Il visited the Chinese embassy here on Tuesday and had a talk with the "
+           "ambassador.", date(2009, 10, 6))
+    assert c.category == "meeting" and c.high_level
+    assert "Kim Jong Il" in c.participants

@@ -180,6 +180,7 @@ def _later_sentence(it: _Item) -> tuple[str, View] | None:
 # a sentence that goes on naming the guests of the one before
 _GUEST_LIST = ("They included", "Among them", "They were", "It was given in honour", "It was given in honor",
                "The delegation was led", "The delegation is led", "Present on invitation")
+_LEADERS = ((" kim jong un", "Kim Jong Un"), (" kim jong il", "Kim Jong Il"), (" kim il sung", "Kim Il Sung"))
 _OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
@@ -268,7 +269,10 @@ def _decide(it: _Item) -> Classification:
     reasons: list[str] = []
     tw, sw = it.tw, it.sw
     title_foreign = it.title_countries
-    kju = " kim jong un " in tw.text or " kim jong un" in sw.text
+    # the supreme leader of the item's time (Kim Jong Un; Kim Jong Il before 2012; Kim Il Sung before 1994)
+    leader = next((name for low, name in _LEADERS if (low in tw.text or low in sw.text) and gaz.present(name, it.when)),
+                  None)
+    kju = leader is not None
 
     # ---- meeting?
     not_meeting = rules.not_meeting_genre(tw)
@@ -283,10 +287,10 @@ def _decide(it: _Item) -> Classification:
     elif cue:
         cue_text = f"meeting words in title: {cue!r}"
     elif kju and rules.with_leader(tw) and it.title_foreign_people:
-        cue_text = "Kim Jong Un together with a foreign leader"
+        cue_text = f"{leader} together with a foreign leader"
         strong = True
     elif kju and title_foreign and rules.embassy_visit(tw):
-        cue_text = "Kim Jong Un visits a foreign embassy"
+        cue_text = f"{leader} visits a foreign embassy"
         strong = True
     elif not not_meeting and not at_home and (lead_cue := rules.meeting_cue(sw)):
         cue_text = f"meeting words in lead: {lead_cue!r}"
