@@ -13,6 +13,7 @@ from typing import Literal
 from monitor.classify import rules
 from monitor.classify.extract import ONE_PARTY, Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
+from monitor.classify import offices as _offices
 from monitor.classify.offices import find_offices, ruling_party
 from monitor.classify.offices import is_high as office_is_high
 from monitor.classify.quick import QuickWords, View
@@ -180,6 +181,8 @@ def _later_sentence(it: _Item) -> tuple[str, View] | None:
 # a sentence that goes on naming the guests of the one before
 _GUEST_LIST = ("They included", "Among them", "They were", "It was given in honour", "It was given in honor",
                "The delegation was led", "The delegation is led", "Present on invitation")
+# the head words of the grammar of offices: a text with none of them names no office
+_HEAD_WORDS = frozenset(_offices._HEADS)
 _LEADERS = ((" kim jong un", "Kim Jong Un"), (" kim jong il", "Kim Jong Il"), (" kim il sung", "Kim Il Sung"))
 _OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
@@ -383,6 +386,8 @@ def high_offices(it: _Item, text: str) -> list[str]:
     Cabinet", "member of the Political Bureau of the CC of the CPV". An office of a party counts only while the
     party rules (by parties.toml); the leader of a party it does not know counts only in a one-party state."""
     out: list[str] = []
+    if _HEAD_WORDS.isdisjoint(rules.lower_words(text.lower())):
+        return out  # no head word of an office ("president", "minister", ...): nothing to read
     for office in find_offices(text):
         if _of_the_past(it, text[office.end:office.end + 40]):
             continue  # "President Kim Il Sung" named in passing, long after his death

@@ -108,6 +108,13 @@ def _start(full: list[str], j: int, entry: _Entry) -> int:
     return st
 
 
+# words of officials' names that are also plain words or titles in this press ("May", "Work", "King", "Win"): a
+# text is not screened as maybe foreign for them (the rest of the name, or the state, still counts)
+_PLAIN_WORDS = frozenset("""may work king queen prince princess sheikh emir sultan mark young man win major rice
+brown bush ford carter green hill white black long rich hope grant rose love sun lord sir president premier
+minister general""".split())
+
+
 class QuickWords:
     """Foreign states (and whether a foreign official may be named) found by word lookups, without a full scan.
 
@@ -155,7 +162,8 @@ class QuickWords:
                        for w in _WORD.findall(fold(p))}
         self.official_words = frozenset(
             w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
-            for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
+            for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words
+            and w.lower() not in _PLAIN_WORDS)
         # a text with none of these words names no foreign official, and no state but by an acronym (counted only
         # in capitals: the "Un" of Kim Jong Un is not the UN) or a generic phrase
         self.acronyms = frozenset(self.capitals)
