@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from monitor.classify import offices as _offices
 from monitor.classify import rules
 from monitor.classify.extract import ONE_PARTY, Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
-from monitor.classify import offices as _offices
 from monitor.classify.offices import find_offices, ruling_party
 from monitor.classify.offices import is_high as office_is_high
 from monitor.classify.quick import QuickWords, View
