@@ -110,9 +110,11 @@ def _start(full: list[str], j: int, entry: _Entry) -> int:
 
 # words of officials' names that are also plain words or titles in this press ("May", "Work", "King", "Win"): a
 # text is not screened as maybe foreign for them (the rest of the name, or the state, still counts)
-_PLAIN_WORDS = frozenset("""may work king queen prince princess sheikh emir sultan mark young man win major rice
-brown bush ford carter green hill white black long rich hope grant rose love sun lord sir president premier minister
-general""".split())
+_PLAIN_WORDS = frozenset([
+    "may", "work", "king", "queen", "prince", "princess", "sheikh", "emir", "sultan", "mark", "young", "man", "win",
+    "major", "rice", "brown", "bush", "ford", "carter", "green", "hill", "white", "black", "long", "rich", "hope",
+    "grant", "rose", "love", "sun", "lord", "sir", "president", "premier", "minister", "general",
+])
 
 
 class QuickWords:
