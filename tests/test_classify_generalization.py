@@ -256,3 +256,19 @@ def test_leader_of_the_time_visiting_an_embassy(clf: Classifier) -> None:
            "ambassador.", date(2009, 10, 6))
     assert c.category == "meeting" and c.high_level
     assert "Kim Jong Il" in c.participants
+
+
+def test_leader_of_a_party_out_of_power_is_not_high_level(clf: Classifier) -> None:
+    """The leader of a party that does not rule, meeting a DPRK ambassador, is a meeting below minister rank."""
+    c = _c(clf, "Greek Party Leader Voices Support for DPRK",
+           "Maria Kostaki, general secretary of the Central Committee of the Communist Party of Greece, met the "
+           "DPRK ambassador to Greece on May 3.", date(2009, 5, 8))
+    assert c.category == "meeting" and not c.high_level
+
+
+def test_leader_of_a_ruling_party_is_high_level(bare: Classifier) -> None:
+    """The leader of a party in power (by the dated list of ruling parties) is a top leader, even unnamed."""
+    c = _c(bare, "Mongolian Party Leader Receives DPRK Ambassador",
+           "Bat Dorj, chairman of the Mongolian People's Party, received the DPRK ambassador to Mongolia on May 3.",
+           date(2010, 5, 8))
+    assert c.category == "meeting" and c.high_level
