@@ -38,7 +38,9 @@ STATES = {
     "KUW": "Kuwait", "QAT": "Qatar", "UAE": "United Arab Emirates", "KZK": "Kazakhstan", "KYR": "Kyrgyzstan",
     "TKM": "Turkmenistan", "UZB": "Uzbekistan", "TAJ": "Tajikistan", "AZE": "Azerbaijan", "JPN": "Japan",
     "UKG": "UK", "FRN": "France", "GMY": "Germany", "SWD": "Sweden", "ITA": "Italy", "MYA": "Myanmar",
-    "USA": "USA",
+    "USA": "USA", "ALG": "Algeria", "TUR": "Turkey", "UKR": "Ukraine", "PHI": "Philippines", "NEP": "Nepal",
+    "MEX": "Mexico", "PER": "Peru", "IRQ": "Iraq", "ISR": "Israel", "CZR": "Czech Republic", "POL": "Poland",
+    "YEM": "Yemen", "BFO": "Burkina Faso", "NAM": "Namibia", "GHA": "Ghana", "LIB": "Libya",
 }
 
 
