@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 
 RANKS = ("head_of_state", "head_of_government", "party_leader", "vice_head_of_state", "politburo",
          "parliament_chair", "minister", "vice_minister", "ambassador", "director", "other")
@@ -86,11 +87,12 @@ _heads("commander", "commander")
 _heads("pm", "pm")
 _heads("taoiseach", "taoiseach")
 
+_HEAD_WORDS = frozenset(_HEADS)
 # qualifiers written before the head word
-_QUALS = _set("vice deputy first acting interim alternate honorary assistant general prime grand supreme crown "
-              "sovereign former ex late permanent press special chief executive junior senior colonel lieutenant "
-              "major brigadier field reigning")
-_PAST = _set("former ex late")
+_QUALS = _set("honor honour vice deputy first acting interim alternate honorary assistant general prime grand "
+              "supreme crown sovereign former ex late permanent press special chief executive junior senior "
+              "colonel lieutenant major brigadier field reigning")
+_PAST = _set("former ex late honorary honor honour")
 _VICE = _set("vice deputy assistant")
 # words that end a phrase on either side (verbs and function words of headlines and leads, titles of address)
 _STOP = _set(
@@ -106,7 +108,7 @@ _STOP = _set(
     "message messages letter letters gift gifts reply replies condolence condolences banquet banquets "
     "luncheon dinner credentials delegation delegations presents present presented accepts accept accepted "
     "expresses express expressed stresses stress stressed notes note noted urges urge urged calls "
-    "appointed elected reelected new newly outgoing incoming visitor visitors guest guests party's "
+    "appointed elected reelected headed led posted new newly outgoing incoming visitor visitors guest guests party's "
     "mr mrs ms dr madame comrade comrades excellency respected dear beloved esteemed "
     "today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday "
     "january february march april may june july august september october november december "
@@ -184,9 +186,8 @@ _DOMAIN = _set(
     "metal metallurgical machine light heavy food procurement shipping maritime marine aviation women family "
     "children religious veterans immigration treasury exchequer overseas portfolio without mineral minerals "
     "coal nuclear atomic digital media press propaganda ideology organisational organizational land "
-    "protection affairs relations emergency disaster management production supply crops livestock "
-    "telecommunication post trade fishing shipbuilding electronics")
-_DOMAIN_MINISTERS = _set("minister ministers")
+    "protection affairs relations unification reunification emergency disaster management production supply "
+    "crops livestock telecommunication post trade fishing shipbuilding electronics")
 # lower-case words allowed inside a phrase of running prose (the vocabulary of titles)
 _LOWER_OK = _DOMAIN | _set("vice deputy first acting interim alternate honorary assistant general prime grand supreme "
                            "presidium political bureau central committee standing party council state government "
@@ -200,6 +201,10 @@ _DASH_SUFFIX = _set("general elect designate")  # secretary-general, president-e
 _COUNSELLOR = _set("councilor counsellor counselor councillor counsel")
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+_SPLIT = re.compile(r"([A-Za-z0-9]+(?:'[A-Za-z0-9]+)*)")
+_DOTTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\.[A-Za-z](?![A-Za-z0-9])")  # "D.P.R.K.", "U.S."
+_LONG = re.compile(r"(?<![A-Za-z0-9'])[A-Za-z][A-Za-z]{3}")  # a word of four letters or more (its start)
+_LONG_CAPITALISED = re.compile(r"(?<![A-Za-z0-9'])[A-Z][A-Za-z]{3}")
 _TRANSLATE = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x2032: "'", 0x0060: "'", 0x00B4: "'", 0x2013: "-",
               0x2014: "-", 0x2010: "-", 0x2011: "-", 0x2012: "-", 0x00A0: " "}
 
@@ -224,44 +229,52 @@ def _fold(text: str) -> str:
 class _Tokens:
     """The words of a text: spans, lower-case keys (apostrophes dropped), capitals and the gaps between them."""
 
-    __slots__ = ("caps", "hyphen", "join", "keys", "n", "prose", "spans")
+    __slots__ = ("caps", "hyphen", "join", "keys", "n", "prose", "spans", "words")
 
     def __init__(self, text: str) -> None:
         folded = _fold(text)
-        spans: list[tuple[int, int]] = []
-        keys: list[str] = []
-        caps: list[bool] = []
-        dotted: list[bool] = []  # letters written with full stops ("D.P.R.K.", "U.S.") make one word
-        for m in _WORD.finditer(folded):
-            s, e = m.span()
-            word = m.group()
-            if len(word) == 1 and dotted and dotted[-1] and spans[-1][1] + 1 == s and folded[s - 1] == ".":
-                spans[-1] = (spans[-1][0], e)
-                keys[-1] += word.lower()
-                continue
-            spans.append((s, e))
-            keys.append(word.lower().replace("'", ""))
-            caps.append(word[0].isupper())
-            dotted.append(len(word) == 1 and folded[e:e + 1] == ".")
-        self.spans = spans
-        self.keys = keys
-        self.caps = caps
-        self.n = len(keys)
+        parts = _SPLIT.split(folded)  # gap, word, gap, word, ..., gap (the split runs in C)
+        words = parts[1::2]
+        gaps = parts[2:-1:2]  # gaps[i]: the characters between word i and word i+1
+        offsets = list(accumulate(map(len, parts)))
+        self.spans = list(zip(offsets[0::2], offsets[1::2], strict=False))
+        self.words = words
+        self.keys = " ".join(words).lower().replace("'", "").split(" ") if words else []
+        self.n = 0
+        self.join: list[bool] = []
+        self.hyphen: list[bool] = []
+        self.caps: list[bool] = []
+        self.prose = False
+        if _HEAD_WORDS.isdisjoint(self.keys):
+            return  # no office in this text: nothing more to read
+        if _DOTTED.search(folded) is not None:
+            gaps = self._dotted(words, gaps)
+        self.n = len(self.keys)
         # join[i]: word i follows word i-1 inside one phrase (only blanks, hyphens or an apostrophe between)
-        join = [False] * len(keys)
-        hyphen = [False] * len(keys)  # hyphen[i]: word i is joined to word i-1 by a hyphen ("Guinea-Bissau")
-        for i in range(1, len(keys)):
-            gap = folded[spans[i - 1][1]:spans[i][0]]
-            if dotted[i - 1] and gap[:1] == ".":
-                gap = gap[1:]  # "U.S. Secretary": the full stop ends the abbreviation, not the phrase
-            join[i] = len(gap) <= 3 and not gap.strip(" -'")
-            hyphen[i] = gap == "-"
-        self.join = join
-        self.hyphen = hyphen
+        self.join = [False, *[g == " " or (len(g) <= 3 and not g.strip(" -'")) for g in gaps]]
+        self.hyphen = [False, *[g == "-" for g in gaps]]  # "Guinea-Bissau"
+        self.caps = [w[0].isupper() for w in words]
         # running prose (mixed case): capitals tell names from words; a headline in title or lower case does not
-        long_words = [c for k, c in zip(keys, caps, strict=True) if len(k) >= 4 and k.isalpha()]
-        capitalised = sum(long_words)
-        self.prose = bool(long_words) and 0 < capitalised < 0.75 * len(long_words)
+        capitalised = len(_LONG_CAPITALISED.findall(folded))
+        self.prose = 0 < capitalised < 0.75 * len(_LONG.findall(folded))
+
+    def _dotted(self, words: list[str], gaps: list[str]) -> list[str]:
+        """Letters written with full stops ("D.P.R.K.", "U.S.") made one word; the gaps left between the words."""
+        i = 0
+        while i < len(words) - 1:
+            if len(words[i]) == 1 and gaps[i] == "." and len(words[i + 1]) == 1:
+                j = i + 1
+                while j < len(words) - 1 and gaps[j] == "." and len(words[j + 1]) == 1:
+                    j += 1
+                merged = "".join(words[i:j + 1])
+                words[i:j + 1] = [merged]
+                self.keys[i:j + 1] = [merged.lower()]
+                self.spans[i:j + 1] = [(self.spans[i][0], self.spans[j][1])]
+                del gaps[i:j]
+                if i < len(gaps) and gaps[i][:1] == ".":
+                    gaps[i] = gaps[i][1:]  # "U.S. Secretary": the full stop ends the abbreviation, not the phrase
+            i += 1
+        return gaps
 
 
 # ---------------------------------------------------------------- noun phrases
@@ -369,6 +382,7 @@ def _np_right(tok: _Tokens, start: int, minister: bool) -> _NP | None:
     run = -1  # the first word of the run of unknown words since the last organ word or "of"
     run_words = 0
     closed = False  # an organ was named and no "of" continues its name: a name after it is not part of it
+    subject = False  # a minister's subject was named ("Foreign Trade"): a name after it is not part of it
     while i < limit and i - first < 10 and (i == first or tok.join[i]):
         hit = _match_organ(keys, i, limit)
         k = keys[i]
@@ -377,8 +391,9 @@ def _np_right(tok: _Tokens, start: int, minister: bool) -> _NP | None:
             closed = i == hit[0]
             run, run_words = -1, 0
             continue
-        if k in _HEADS or (closed and k not in _LOWER_OK):
+        if k in _HEADS or ((closed or subject) and k not in _LOWER_OK):
             break
+        subject = subject or k in _DOMAIN
         if k == "and" and minister and i > first and i + 1 < limit and keys[i + 1] in _DOMAIN:
             i += 1
             continue
@@ -498,6 +513,19 @@ def _domain(p: _Parse) -> str | None:
     return found[0] if found else None
 
 
+def _body(kinds: list[str]) -> str | None:
+    """The organ nearest the head, read as its owner says: the central committee of a society is a society's."""
+    bodies = [k for k in kinds if k in _BODIES]
+    if not bodies:
+        return None
+    body, owner = bodies[0], (bodies[1] if len(bodies) > 1 else None)
+    if owner == "org" and body in ("cc", "politburo", "secretariat", "presidium", "standing_committee", "parliament"):
+        return "org"
+    if owner == "party" and body == "parliament":
+        return "party"  # "the Supreme Council of the Socialist Party"
+    return body
+
+
 def _outer_organ(np: _NP) -> tuple[str, ...]:
     """The words of the outermost organ a phrase names ("Friendship Association" -> ("friendship", "association"))."""
     if not np.matches:
@@ -515,9 +543,9 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
     head = p.head
     q = p.quals
     kinds = _kinds(p)
-    body = next((k for k in kinds if k in _BODIES), None)
+    body = _body(kinds)
     vice = bool(q & _VICE)
-    if q & _PAST or "honorary" in q:
+    if q & _PAST:
         return "other", None
     if head == "president":
         if body in ("presidium", "state_affairs", "state_council", "ndc") or body is None:
@@ -534,7 +562,7 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
     if head == "premier":
         return ("minister", None) if vice else ("head_of_government", "head_of_government")
     if head in ("taoiseach", "pm"):
-        return "head_of_government", "head_of_government"
+        return ("minister", None) if vice else ("head_of_government", "head_of_government")
     if head == "minister":
         return _minister(p, body, vice)
     if head == "secretary":
@@ -656,8 +684,8 @@ def _secretary(p: _Parse, kinds: list[str], body: str | None, vice: bool) -> tup
     if p.chain and p.chain[0].words == ("state",):
         dom = p.chain[1].domain if len(p.chain) > 1 else None
         return "minister", {"foreign": "foreign_minister", "defence": "defence_minister"}.get(dom or "foreign")
-    if body == "cc":
-        return "politburo", None
+    if body == "cc" or (body == "party" and _dprk(p, None) and p.head == "secretary"):
+        return "politburo", None  # "secretary of the CC of the WPK", "WPK secretary"
     dom = _domain(p)
     if dom is not None and body is None:
         return "minister", {"foreign": "foreign_minister", "defence": "defence_minister"}.get(dom)
