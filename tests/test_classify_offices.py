@@ -194,6 +194,14 @@ def test_state_written_after_of_keeps_the_whole_name() -> None:
     assert _only("the premier of the State Council of the People's Republic of China").state == \
         "of the People's Republic of China"
     assert _only("the foreign minister of Laos").state == "of Laos"
+    assert _only("the U.S. Secretary of State").state == "U.S."
+
+
+def test_initials_of_a_state_name_belong_to_it() -> None:
+    """"S. Korean" and "D.P.R.K." are read whole as the state of the title."""
+    assert _only("the S. Korean minister of unification").state == "S. Korean"
+    o = _only("the D.P.R.K. ambassador")
+    assert o.dprk and o.state == "D.P.R.K."
 
 
 def test_state_written_before_the_title() -> None:
@@ -367,18 +375,27 @@ def test_speed_on_a_realistic_lead() -> None:
     assert per_second > 1000
 
 
+def _best_time(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        find_offices(text)
+        best = min(best, time.process_time() - t0)
+    return best
+
+
 def test_cost_is_linear_on_hostile_text() -> None:
-    """Long runs of title words, "of" chains and capitals cost time in proportion to their length."""
+    """Long runs of title words, "of" chains and capitals cost time in proportion to their length.
+
+    Ten times the text may cost up to 40 times the CPU time (caches, a loaded machine); a cost growing with the
+    square of the length would cost a hundred times.
+    """
     for unit in ("vice president of the ", "Of The Of The ", "Minister Minister ", "A" * 50 + " ", "of " * 5,
-                 "member of the Political Bureau of the Presidium of the Standing Committee "):
-        small, big = unit * 200, unit * 2000
-        t0 = time.perf_counter()
-        find_offices(small)
-        t_small = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        find_offices(big)
-        t_big = time.perf_counter() - t0
-        assert t_big < 30 * max(t_small, 1e-4), unit
+                 "member of the Political Bureau of the Presidium of the Standing Committee ",
+                 "D.P.R.K.", "chairman of the Lao Ruritanian Freedonian Sylvanian "):
+        t_small = _best_time(unit * 300)
+        t_big = _best_time(unit * 3000)
+        assert t_big < 40 * max(t_small, 1e-3), unit
 
 
 # ---------------------------------------------------------------- ruling parties

@@ -251,7 +251,9 @@ class _Tokens:
             gaps = self._dotted(words, gaps)
         self.n = len(self.keys)
         # join[i]: word i follows word i-1 inside one phrase (only blanks, hyphens or an apostrophe between)
-        self.join = [False, *[g == " " or (len(g) <= 3 and not g.strip(" -'")) for g in gaps]]
+        # (an initial's full stop joins too: "S. Korean", "N. Korea")
+        self.join = [False, *[g == " " or (len(g) <= 3 and not g.strip(" -'")) or (g == ". " and len(w) == 1)
+                              for w, g in zip(words, gaps, strict=False)]]
         self.hyphen = [False, *[g == "-" for g in gaps]]  # "Guinea-Bissau"
         self.caps = [w[0].isupper() for w in words]
         # running prose (mixed case): capitals tell names from words; a headline in title or lower case does not
@@ -260,21 +262,30 @@ class _Tokens:
 
     def _dotted(self, words: list[str], gaps: list[str]) -> list[str]:
         """Letters written with full stops ("D.P.R.K.", "U.S.") made one word; the gaps left between the words."""
+        new_words: list[str] = []
+        new_spans: list[tuple[int, int]] = []
+        new_gaps: list[str] = []
+        spans = self.spans
         i = 0
-        while i < len(words) - 1:
-            if len(words[i]) == 1 and gaps[i] == "." and len(words[i + 1]) == 1:
-                j = i + 1
-                while j < len(words) - 1 and gaps[j] == "." and len(words[j + 1]) == 1:
-                    j += 1
-                merged = "".join(words[i:j + 1])
-                words[i:j + 1] = [merged]
-                self.keys[i:j + 1] = [merged.lower()]
-                self.spans[i:j + 1] = [(self.spans[i][0], self.spans[j][1])]
-                del gaps[i:j]
-                if i < len(gaps) and gaps[i][:1] == ".":
-                    gaps[i] = gaps[i][1:]  # "U.S. Secretary": the full stop ends the abbreviation, not the phrase
-            i += 1
-        return gaps
+        n = len(words)
+        while i < n:
+            j = i
+            while j < n - 1 and len(words[j]) == 1 and gaps[j] == "." and len(words[j + 1]) == 1:
+                j += 1
+            new_words.append("".join(words[i:j + 1]) if j > i else words[i])
+            end = spans[j][1]
+            if j < n - 1:
+                gap = gaps[j]
+                if j > i and gap[:1] == ".":  # "U.S. Secretary": the full stop is the abbreviation's
+                    gap = gap[1:]
+                    end += 1
+                new_gaps.append(gap)
+            new_spans.append((spans[i][0], end))
+            i = j + 1
+        words[:] = new_words
+        self.spans = new_spans
+        self.keys = " ".join(new_words).lower().replace("'", "").split(" ")
+        return new_gaps
 
 
 # ---------------------------------------------------------------- noun phrases
@@ -705,6 +716,8 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
     party_post = rank in ("party_leader", "politburo")
     end = p.chain[-1].last if p.chain else 0
     for idx, np in enumerate(p.chain):
+        if np.words == ("state",):
+            continue  # "secretary of state", "head of state"
         after_party_organ = idx > 0 and p.chain[idx - 1].kinds[:1] and p.chain[idx - 1].kinds[0] in _PARTY_ORGANS
         if "party" in np.kinds or (np.kinds == ["state"] and (after_party_organ or party_post)):
             # the party's name: its own words, not an organ of it named after them ("WPK Central Committee")
