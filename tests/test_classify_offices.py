@@ -45,6 +45,10 @@ RANKS = [
     ("the chairman of the Council of State of Cuba", "chairman of the Council of State of Cuba", "head_of_state",
      "head_of_state"),
     ("the Supreme Leader of Iran", "Supreme Leader of Iran", "head_of_state", "head_of_state"),
+    ("the chairman of the State Peace and Development Council of Ruritania",
+     "chairman of the State Peace and Development Council of Ruritania", "head_of_state", "head_of_state"),
+    ("the President of the Palestinian National Authority", "President of the Palestinian National Authority",
+     "head_of_state", "head_of_state"),
     # heads of government
     ("Gift to Mongolian Prime Minister", "Mongolian Prime Minister", "head_of_government", "head_of_government"),
     ("Nepalese PM Hopes for Good Ties", "Nepalese PM", "head_of_government", "head_of_government"),
@@ -174,6 +178,12 @@ RANKS = [
     ("the chairman of the Juche Idea Study Group", "chairman of the Juche Idea Study Group", "other", None),
     ("KPA Marshal Attends", "KPA Marshal", "other", None),
     ("Colonel General Inspects", "Colonel General", "other", None),
+    ("a wreath before the statue of the eternal President", "eternal President", "other", None),
+    ("the Ethiopian deputy PM", "Ethiopian deputy PM", "minister", None),
+    ("the chairman of the Central Committee of the Ruritanian Women's Association",
+     "chairman of the Central Committee of the Ruritanian Women's Association", "director", None),
+    ("the president of the Ruritanian National Congress", "president of the Ruritanian National Congress",
+     "party_leader", "party_leader"),
     ("a member of the Central Committee of the Party", "member of the Central Committee of the Party", "other",
      None),
 ]
@@ -274,6 +284,42 @@ def test_dprk_offices_by_their_own_name(text: str) -> None:
 def test_foreign_offices_are_not_dprk(text: str) -> None:
     """Foreign offices are not marked as DPRK offices (an ambassador *to* the DPRK included)."""
     assert not _only(text).dprk
+
+
+@pytest.mark.parametrize(("text", "rank"), [
+    ("kim yong nam meets chinese premier", "head_of_government"),
+    ("greetings to cuban president", "head_of_state"),
+    ("talks between dprk and lao premiers", "head_of_government"),
+    ("kim jong il receives russian foreign minister", "minister"),
+    ("vice-president of spa presidium meets guests", "vice_head_of_state"),
+    ("chairman of ndc receives credentials", "head_of_state"),
+    ("premier of administration council meets delegation", "head_of_government"),
+    ("chairman of spa standing committee meets delegation", "parliament_chair"),
+    ("wpk secretary meets party delegation", "politburo"),
+    ("vice foreign minister meets swedish guests", "vice_minister"),
+])
+def test_lower_case_headlines_of_the_older_style(text: str, rank: str) -> None:
+    """Headlines written all in lower case, with the DPRK offices of their decade, give the same ranks."""
+    assert _only(text).rank == rank
+
+
+def test_dprk_offices_through_the_decades() -> None:
+    """The DPRK's offices from the 1990s to today are read from their own words as DPRK offices of high rank."""
+    for text in ("premier of the Administration Council", "chairman of the Standing Committee of the SPA",
+                 "president of the Presidium of the SPA", "chairman of the National Defence Commission",
+                 "first chairman of the National Defence Commission", "first secretary of the WPK",
+                 "chairman of the Workers' Party of Korea", "chairman of the State Affairs Commission",
+                 "president of the State Affairs", "general secretary of the WPK",
+                 "vice-chairman of the WPK Central Committee", "member of the Presidium of the Political Bureau "
+                 "of the WPK Central Committee", "minister of the People's Armed Forces", "premier of the Cabinet"):
+        o = _only(text)
+        assert o.dprk and is_high(o.rank), text
+
+
+def test_a_party_on_the_left_and_a_state_on_the_right() -> None:
+    """A party named before the title and a state after it are both given."""
+    o = _only("the political party leaders of Ruritania")
+    assert (o.party, o.state) == ("political party", "of Ruritania")
 
 
 # ---------------------------------------------------------------- several offices, case and form
@@ -413,6 +459,8 @@ def test_ruling_party_now_and_unknown() -> None:
     assert ruling_party("Lao People's Revolutionary Party", None) is True
     assert ruling_party("Communist Party of the Soviet Union", None) is False
     assert ruling_party("Communist Party of India", date(2012, 1, 1)) is False
+    assert ruling_party("Party of Communists of the Republic of Moldova", date(2005, 1, 1)) is True
+    assert ruling_party("Party of Communists of the Republic of Moldova", date(2012, 1, 1)) is False
     assert ruling_party("Party of Imaginary Friends", None) is None
 
 

@@ -89,10 +89,10 @@ _heads("taoiseach", "taoiseach")
 
 _HEAD_WORDS = frozenset(_HEADS)
 # qualifiers written before the head word
-_QUALS = _set("honor honour vice deputy first acting interim alternate honorary assistant general prime grand "
+_QUALS = _set("eternal honor honour vice deputy first acting interim alternate honorary assistant general prime grand "
               "supreme crown sovereign former ex late permanent press special chief executive junior senior "
               "colonel lieutenant major brigadier field reigning")
-_PAST = _set("former ex late honorary honor honour")
+_PAST = _set("former ex late honorary honor honour eternal")  # not (or no longer) an office held in person
 _VICE = _set("vice deputy assistant")
 # words that end a phrase on either side (verbs and function words of headlines and leads, titles of address)
 _STOP = _set(
@@ -136,7 +136,9 @@ _organs("politburo", "political bureau,politburo,politbureau")
 _organs("cc", "central committee,cc")
 _organs("standing_committee", "standing committee,permanent committee")
 _organs("secretariat", "secretariat")
-_organs("state_council", "state council,council of state,councils of state and ministers")
+_organs("state_council", "state council,council of state,councils of state and ministers,presidential council,"
+        "state peace and development council,state law and order restoration council,revolutionary command council,"
+        "sovereign council,sovereignty council,supreme council of the armed forces,national authority")
 _organs("state_council", "central peoples committee", dprk=True)
 _organs("council_of_ministers", "council of ministers,cabinet of ministers,government,federal government")
 _organs("council_of_ministers", "administration council", dprk=True)
@@ -144,7 +146,7 @@ _organs("cabinet", "cabinet")
 _organs("state_affairs", "state affairs,state affairs commission,sac", dprk=True)
 _organs("ndc", "national defence commission,national defense commission,ndc", dprk=True)
 _organs("cmc", "central military commission,military commission")
-_organs("party", "party,workers party,front,movement,communist league,league of communists")
+_organs("party", "party,workers party,front,movement,communist league,league of communists,national congress")
 _organs("party", "wpk,kwp,workers party of korea,korean workers party", dprk=True)
 _organs("military", "army,armed forces,navy,air force,peoples army,peoples liberation army,pla")
 _organs("military", "kpa,korean peoples army", dprk=True)
@@ -713,7 +715,9 @@ def _text(text: str, tok: _Tokens, first: int, last: int) -> str:
 
 def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | None, str | None]:
     """The words naming the office's state (or party) and the party's name, as written."""
-    party_post = rank in ("party_leader", "politburo")
+    # a party post names its party after "of" ("General Secretary of the CPV") unless the party stood on the left
+    party_post = rank in ("party_leader", "politburo") and not (
+        p.left is not None and any(m[2] == "party" for m in p.left.matches))
     end = p.chain[-1].last if p.chain else 0
     for idx, np in enumerate(p.chain):
         if np.words == ("state",):
@@ -725,7 +729,7 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
             name_end = m[1] if m is not None and m is not np.matches[-1] else np.last
             return _text(text, tok, np.link, end), _text(text, tok, np.first, name_end)
         if np.kinds[:1] == ["state"]:
-            return _text(text, tok, np.link, end), None
+            return _text(text, tok, np.link, end), _left_party(text, tok, p.left)
         if np.prefix_end > np.first:
             party = _text(text, tok, np.first, np.prefix_end) if np.kinds[:1] and np.kinds[0] in _PARTY_ORGANS \
                 else None
@@ -736,9 +740,8 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
     left = p.left
     if left is None:
         return None, None
-    party_match = next((m for m in left.matches if m[2] == "party"), None)
-    if party_match is not None:
-        name = _text(text, tok, left.first, party_match[1])
+    name = _left_party(text, tok, left)
+    if name is not None:
         return name, name
     if left.prefix_end > left.first:
         words = _text(text, tok, left.first, left.prefix_end)
@@ -746,6 +749,14 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
         return words, words if organ_party or (party_post and left.kinds in (["state"], [])) else None
     inner = next((m for m in left.matches if m[2] == "state"), None)
     return (_text(text, tok, inner[0], inner[1]), None) if inner is not None else (None, None)
+
+
+def _left_party(text: str, tok: _Tokens, left: _NP | None) -> str | None:
+    """The party named before the title ("Lao People's Revolutionary Party General Secretary"), or None."""
+    if left is None:
+        return None
+    match = next((m for m in left.matches if m[2] == "party"), None)
+    return _text(text, tok, left.first, match[1]) if match is not None else None
 
 
 def _dprk(p: _Parse, state: str | None) -> bool:
