@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from monitor.classify.offices import Office, find_offices, find_party, is_high, ruling_party
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def _only(text: str) -> Office:
@@ -442,6 +446,19 @@ def test_cost_is_linear_on_hostile_text() -> None:
         t_small = _best_time(unit * 300)
         t_big = _best_time(unit * 3000)
         assert t_big < 40 * max(t_small, 1e-3), unit
+
+
+@pytest.mark.parametrize("name", ["kcna-2011-2024-labeled.jsonl", "kcna-real-labeled.jsonl"])
+def test_high_level_meetings_of_the_shared_corpora_name_a_high_office(name: str) -> None:
+    """In the shared labeled corpora, most high-level meetings name an office of minister rank or above in their
+    title or lead, and the grammar reads it (those that name nobody by title are the rest)."""
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip("../shared corpus absent")
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    high = [r for r in rows if r["label"] == "meeting" and r["high_level"]]
+    found = [r for r in high if any(is_high(o.rank) for o in find_offices(f"{r['title']}\n{r.get('lead') or ''}"))]
+    assert len(found) >= 0.85 * len(high)
 
 
 # ---------------------------------------------------------------- ruling parties

@@ -725,8 +725,8 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
         after_party_organ = idx > 0 and p.chain[idx - 1].kinds[:1] and p.chain[idx - 1].kinds[0] in _PARTY_ORGANS
         if "party" in np.kinds or (np.kinds == ["state"] and (after_party_organ or party_post)):
             # the party's name: its own words, not an organ of it named after them ("WPK Central Committee")
-            m = next((m for m in np.matches if m[2] == "party"), None)
-            name_end = m[1] if m is not None and m is not np.matches[-1] else np.last
+            k = next((k for k, m in enumerate(np.matches) if m[2] == "party"), -1)
+            name_end = np.matches[k][1] if 0 <= k < len(np.matches) - 1 else np.last
             return _text(text, tok, np.link, end), _text(text, tok, np.first, name_end)
         if np.kinds[:1] == ["state"]:
             return _text(text, tok, np.link, end), _left_party(text, tok, p.left)
