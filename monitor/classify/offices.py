@@ -146,7 +146,8 @@ _organs("cabinet", "cabinet")
 _organs("state_affairs", "state affairs,state affairs commission,sac", dprk=True)
 _organs("ndc", "national defence commission,national defense commission,ndc", dprk=True)
 _organs("cmc", "central military commission,military commission")
-_organs("party", "party,workers party,front,movement,communist league,league of communists,national congress")
+_organs("party", "party,workers party,movement,communist league,league of communists,national congress,"
+        "liberation front,patriotic front,popular front,national front,national liberation front")
 _organs("party", "wpk,kwp,workers party of korea,korean workers party", dprk=True)
 _organs("military", "army,armed forces,navy,air force,peoples army,peoples liberation army,pla")
 _organs("military", "kpa,korean peoples army", dprk=True)
@@ -161,7 +162,8 @@ _organs("org", "association,society,group,university,college,academy,institute,i
         "museum,library,hotel,airline,airport,railway,exchange,general staff,staff,secretariat of the un,"
         "institutes,associations,societies,groups,committees,federations,unions,companies,universities,"
         "youth league,womens union,red cross society,chamber of commerce,party committee,club,circle,"
-        "study group,friendship group,friendship association,solidarity committee")
+        "study group,friendship group,friendship association,solidarity committee,front,fatherland front,"
+        "non aligned movement,front for national construction,front for the reunification of the fatherland")
 # the state itself, when a phrase names it by its form ("the Republic of Cuba", "the Kingdom of Cambodia")
 _organs("state", "republic,kingdom,emirates,united states,principality,sultanate,state,commonwealth,jamahiriya,"
         "soviet union,union of myanmar,russian federation,grand duchy,islamic republic,peoples republic,"
@@ -464,6 +466,9 @@ def _parse(tok: _Tokens, h: int, floor: int) -> _Parse | None:
     suffix: set[str] = set()
     if head == "charge":
         last = h + 2 if nxt == "daffaires" else min(n, h + 3)
+    if head == "ambassador" and keys[h + 1:h + 4] == ["extraordinary", "and", "plenipotentiary"] and all(
+            tok.join[h + 1:h + 4]):
+        last = h + 4
     while last < n and tok.join[last] and (keys[last] in _DASH_SUFFIX or (head == "minister" and (
             keys[last] in _COUNSELLOR or keys[last] == "plenipotentiary"))):
         if keys[last] == "general" and last + 1 < n and tok.join[last + 1] and keys[last + 1] in _HEADS:
@@ -730,7 +735,7 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
             return _text(text, tok, np.link, end), _text(text, tok, np.first, name_end)
         if np.kinds[:1] == ["state"]:
             return _text(text, tok, np.link, end), _left_party(text, tok, p.left)
-        if np.prefix_end > np.first:
+        if np.prefix_end > np.first and np.unknown:
             party = _text(text, tok, np.first, np.prefix_end) if np.kinds[:1] and np.kinds[0] in _PARTY_ORGANS \
                 else None
             return _text(text, tok, np.first, np.prefix_end), party
@@ -743,7 +748,7 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
     name = _left_party(text, tok, left)
     if name is not None:
         return name, name
-    if left.prefix_end > left.first:
+    if left.prefix_end > left.first and left.unknown:
         words = _text(text, tok, left.first, left.prefix_end)
         organ_party = bool(left.kinds) and left.kinds[-1] in _PARTY_ORGANS
         return words, words if organ_party or (party_post and left.kinds in (["state"], [])) else None
