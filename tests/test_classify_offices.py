@@ -139,6 +139,11 @@ RANKS = [
     ("the minister of national defence of Vietnam", "minister of national defence of Vietnam", "minister",
      "defence_minister"),
     ("the minister of culture of Laos", "minister of culture of Laos", "minister", None),
+    ("Ri Chol Su, DPRK foreign minister, spoke", "DPRK foreign minister", "minister", "foreign_minister"),
+    ("the visiting Ruritanian minister of trade and industry met", "Ruritanian minister of trade and industry",
+     "minister", None),
+    ("the minister of foreign affairs and international cooperation of Ruritania",
+     "minister of foreign affairs and international cooperation of Ruritania", "minister", "foreign_minister"),
     ("the trade minister of Ruritania", "trade minister of Ruritania", "minister", None),
     ("the U.S. Secretary of State said", "U.S. Secretary of State", "minister", "foreign_minister"),
     ("the Secretary of Defense said", "Secretary of Defense", "minister", "defence_minister"),
@@ -247,6 +252,12 @@ def test_state_stops_before_a_persons_name() -> None:
     assert o.phrase == "Premier of the State Council of China"
     assert _only("Yang Hyong Sop, vice-president of the Presidium of the SPA Yang Hyong Sop").phrase == \
         "vice-president of the Presidium of the SPA"
+
+
+def test_state_after_an_organ_of_the_state() -> None:
+    """A chain of organs ("the State Duma of the Federal Assembly of ...") gives the state at its end."""
+    o = _only("the chairman of the State Duma of the Federal Assembly of the Russian Federation")
+    assert (o.rank, o.state) == ("parliament_chair", "of the Russian Federation")
 
 
 def test_premier_alone_has_no_state() -> None:

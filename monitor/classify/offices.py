@@ -197,7 +197,7 @@ _LOWER_OK = _DOMAIN | _set("vice deputy first acting interim alternate honorary 
                            "presidium political bureau central committee standing party council state government "
                            "national assembly workers peoples revolutionary socialist communist democratic republic "
                            "kingdom federation affairs commission cabinet army secretariat member members "
-                           "politburo permanent executive chief special senior junior elect designate")
+                           "politburo permanent executive chief special senior junior elect designate federal")
 
 _LOWER_OK |= frozenset(k[0] for k in _ORGANS if len(k) == 1)
 _DPRK_WORDS = _set("dprk wpk kwp spa ndc kpa")
@@ -361,6 +361,8 @@ def _analyse(tok: _Tokens, first: int, last: int, link: int) -> _NP:
         domain = _domain_of(tuple(keys[j:prefix_end]))
         if domain is not None:
             prefix_end = j
+    if domain is None and matches and matches[-1][1] < last:
+        domain = _domain_of(tuple(keys[matches[-1][1]:last]))  # "DPRK Foreign", "Lao Trade"
     unknown = sum(1 for k in keys[first:prefix_end] if k not in _LOWER_OK and k not in ("of", "the", "and"))
     kinds = [m[2] for m in reversed(matches)]
     if not matches and domain is None and unknown:
@@ -406,12 +408,12 @@ def _np_right(tok: _Tokens, start: int, minister: bool) -> _NP | None:
             closed = i == hit[0]
             run, run_words = -1, 0
             continue
-        if k in _HEADS or ((closed or subject) and k not in _LOWER_OK):
-            break
-        subject = subject or k in _DOMAIN
         if k == "and" and minister and i > first and i + 1 < limit and keys[i + 1] in _DOMAIN:
             i += 1
             continue
+        if k in _HEADS or ((closed or subject) and k not in _LOWER_OK):
+            break
+        subject = subject or k in _DOMAIN
         if not _word_ok(tok, i):
             break
         if k not in _LOWER_OK:
