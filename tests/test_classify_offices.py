@@ -154,6 +154,10 @@ RANKS = [
     # below minister rank
     ("the minister councilor of the Chinese embassy", "minister councilor of the Chinese embassy", "other", None),
     ("the minister-counsellor of the embassy", "minister-counsellor of the embassy", "other", None),
+    ("the Ruritanian Parliamentary Under Secretary of State", "Ruritanian Parliamentary Under Secretary of State",
+     "other", None),
+    ("the Chinese State Councilor arrived", "Chinese State Councilor", "minister", None),
+    ("the head of state of Ruritania", "head of state of Ruritania", "head_of_state", "head_of_state"),
     ("the vice foreign minister of Laos", "vice foreign minister of Laos", "vice_minister", None),
     ("the vice-minister of foreign affairs", "vice-minister of foreign affairs", "vice_minister", None),
     ("the deputy minister of trade", "deputy minister of trade", "vice_minister", None),

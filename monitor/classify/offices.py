@@ -86,14 +86,15 @@ _heads("general", "general", "generals")
 _heads("commander", "commander")
 _heads("pm", "pm")
 _heads("taoiseach", "taoiseach")
+_heads("councilor", "councilor councillor", "councilors councillors")
 
 _HEAD_WORDS = frozenset(_HEADS)
 # qualifiers written before the head word
-_QUALS = _set("eternal honor honour vice deputy first acting interim alternate honorary assistant general prime grand "
-              "supreme crown sovereign former ex late permanent press special chief executive junior senior "
-              "colonel lieutenant major brigadier field reigning")
+_QUALS = _set("under parliamentary eternal honor honour vice deputy first acting interim alternate honorary "
+              "assistant general prime grand supreme crown sovereign former ex late permanent press special chief "
+              "executive junior senior colonel lieutenant major brigadier field reigning")
 _PAST = _set("former ex late honorary honor honour eternal")  # not (or no longer) an office held in person
-_VICE = _set("vice deputy assistant")
+_VICE = _set("vice deputy assistant under")
 # words that end a phrase on either side (verbs and function words of headlines and leads, titles of address)
 _STOP = _set(
     "of the a an and or but with to from for by on in at as into onto between among upon about after before during "
@@ -462,6 +463,8 @@ def _parse(tok: _Tokens, h: int, floor: int) -> _Parse | None:
     if ((head == "charge" and nxt not in ("daffaires", "d")) or (head == "duke" and prev != "grand")
             or (head == "commander" and prev != "supreme") or (head == "head" and nxt != "of")):
         return None
+    if head == "councilor" and prev != "state":
+        return None  # only a state councilor is an office of its own ("minister councilor" is read with "minister")
     if head == "pm" and ((tok.prose and not tok.caps[h]) or (h > 0 and keys[h - 1].isdigit())):
         return None  # "3 pm"
     last = h + 1
@@ -533,6 +536,11 @@ def _domain(p: _Parse) -> str | None:
     return found[0] if found else None
 
 
+def _is_state_word(words: tuple[str, ...]) -> bool:
+    """Whether a complement is "state" itself ("secretary of state", "head of state of X"), not a state's name."""
+    return words[:1] == ("state",) and (len(words) == 1 or words[1] == "of")
+
+
 def _body(kinds: list[str]) -> str | None:
     """The organ nearest the head, read as its owner says: the central committee of a society is a society's."""
     bodies = [k for k in kinds if k in _BODIES]
@@ -581,6 +589,8 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
         return _chairman(p, kinds, body, vice)
     if head == "premier":
         return ("minister", None) if vice else ("head_of_government", "head_of_government")
+    if head == "councilor":
+        return "minister", None  # a state councilor ranks with the vice-premiers
     if head in ("taoiseach", "pm"):
         return ("minister", None) if vice else ("head_of_government", "head_of_government")
     if head == "minister":
@@ -622,7 +632,7 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
         return ("other", None) if p.chain else None
     if head == "head":
         first = p.chain[0].words if p.chain else ()
-        if first == ("state",):
+        if _is_state_word(first):
             return _state_level(False)
         if first == ("government",):
             return "head_of_government", "head_of_government"
@@ -699,9 +709,9 @@ def _secretary(p: _Parse, kinds: list[str], body: str | None, vice: bool) -> tup
         if body is None and "general" in q and (not p.chain or p.chain[0].kinds == ["state"]):
             return "party_leader", "party_leader"  # "General Secretary To Lam", "General Secretary of the CPV"
         return "other", None
-    if q & _set("executive permanent press chief"):
+    if q & _set("executive permanent press chief parliamentary"):
         return "other", None
-    if p.chain and p.chain[0].words == ("state",):
+    if p.chain and _is_state_word(p.chain[0].words):
         dom = p.chain[1].domain if len(p.chain) > 1 else None
         return "minister", {"foreign": "foreign_minister", "defence": "defence_minister"}.get(dom or "foreign")
     if body == "cc" or (body == "party" and _dprk(p, None) and p.head == "secretary"):
@@ -729,6 +739,8 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
     for idx, np in enumerate(p.chain):
         if np.words == ("state",):
             continue  # "secretary of state", "head of state"
+        if _is_state_word(np.words):
+            return _text(text, tok, np.first + 2, end), None  # "head of state of Ruritania"
         after_party_organ = idx > 0 and p.chain[idx - 1].kinds[:1] and p.chain[idx - 1].kinds[0] in _PARTY_ORGANS
         if "party" in np.kinds or (np.kinds == ["state"] and (after_party_organ or party_post)):
             # the party's name: its own words, not an organ of it named after them ("WPK Central Committee")
@@ -739,7 +751,7 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
             return _text(text, tok, np.link, end), _left_party(text, tok, p.left)
         if np.prefix_end > np.first and np.unknown:
             party = _text(text, tok, np.first, np.prefix_end) if np.kinds[:1] and np.kinds[0] in _PARTY_ORGANS \
-                else None
+                and "org" not in np.kinds else None
             return _text(text, tok, np.first, np.prefix_end), party
         inner = next((m for m in np.matches if m[2] == "state"), None)
         if inner is not None:
