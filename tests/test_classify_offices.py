@@ -200,6 +200,8 @@ RANKS = [
     ("the Crown Prince of Ruritania", "Crown Prince of Ruritania", "other", None),
     ("the former president of Ruritania", "former president of Ruritania", "other", None),
     ("the honorary chairman of the party", "honorary chairman of the party", "other", None),
+    ("a vice-chairman of the Central Committee of the Ruritanian Socialist Party",
+     "vice-chairman of the Central Committee of the Ruritanian Socialist Party", "other", None),
     ("the chairman of the Juche Idea Study Group", "chairman of the Juche Idea Study Group", "other", None),
     ("KPA Marshal Attends", "KPA Marshal", "other", None),
     ("Colonel General Inspects", "Colonel General", "other", None),

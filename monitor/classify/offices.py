@@ -669,7 +669,9 @@ def _chairman(p: _Parse, kinds: list[str], body: str | None, vice: bool) -> tupl
         return ("other", None) if vice else ("parliament_chair", "parliament_chair")
     if body in ("cc", "party"):
         if vice:
-            return ("politburo", None) if body == "cc" else ("other", None)
+            # the WPK's vice-chairmen of its CC (2016-2021) held the rank of its CC secretaries; elsewhere the
+            # title is a party's deputy leader, below the Political Bureau
+            return ("politburo", None) if body == "cc" and _dprk(p, None) else ("other", None)
         return "party_leader", "party_leader"
     if body == "org" and not vice:
         np = p.chain[0] if p.chain else p.left
