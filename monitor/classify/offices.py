@@ -29,7 +29,17 @@ _HIGH = frozenset(RANKS[:7])
 
 @dataclass(frozen=True)
 class Office:
-    """One office phrase of a text, with the rank its words give."""
+    """One office phrase of a text, with the rank its words give.
+
+    `start`/`end`: the span of `phrase` in the text given. `rank`: one of RANKS (the first seven are minister
+    rank or above). `office`: the single-holder office named (head_of_state, head_of_government, party_leader,
+    foreign_minister, defence_minister, parliament_chair), None for other ranks and plural titles. `state`: the
+    words naming the state or party the office belongs to, as written ("Lao", "of the Republic of Cuba", "of
+    the Communist Party of China"), None when the phrase carries none (a bare "Premier" or "President": the
+    caller decides what a stateless title means). `dprk`: a DPRK office by its own words (SPA, WPK, NDC, KPA,
+    State Affairs, the Cabinet, People's Armed Forces, DPRK). `party`: the party's name as written, for posts
+    in a party.
+    """
 
     start: int
     end: int
@@ -46,7 +56,7 @@ def is_high(rank: str) -> bool:
     return rank in _HIGH
 
 
-# ---------------------------------------------------------------- vocabulary (common nouns only, no names)
+# ---------------------------------------------------------------- vocabulary (words of titles and organs, no people)
 def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
