@@ -715,7 +715,10 @@ def _secretary(p: _Parse, kinds: list[str], body: str | None, vice: bool) -> tup
     q = p.quals
     if vice:
         return "other", None
-    if "general" in q or "general" in p.suffix or "first" in q:
+    if "general" in p.suffix and "general" not in q and "first" not in q:
+        # "secretary-general": a party's chief administrator (UMNO, LDP, ANC), not its leader, unless of a CC
+        return ("party_leader", "party_leader") if body == "cc" else ("other", None)
+    if "general" in q or "first" in q:
         if body in ("cc", "party", "politburo"):
             return "party_leader", "party_leader"
         if body is None and "general" in q and (not p.chain or p.chain[0].kinds == ["state"]):
