@@ -182,7 +182,10 @@ _organs("state", "republic,kingdom,emirates,united states,principality,sultanate
 # these end words take an "of X" that belongs to the same name ("Republic of Cuba", "Communist Party of China")
 _MERGE_OF = _set("republic kingdom principality sultanate state commonwealth emirates union duchy party korea "
                  "jamahiriya")
-_MAX_ORGAN = max(len(k) for k in _ORGANS)
+# the longest organ phrase beginning with each word
+_ORGAN_LENGTH: dict[str, int] = {}
+for _phrase in _ORGANS:
+    _ORGAN_LENGTH[_phrase[0]] = max(_ORGAN_LENGTH.get(_phrase[0], 0), len(_phrase))
 
 # subjects of ministers and secretaries ("minister of X", "X minister")
 _FOREIGN = frozenset({("foreign",), ("foreign", "affairs"), ("external", "affairs"), ("external", "relations"),
@@ -244,7 +247,7 @@ def _fold(text: str) -> str:
 class _Tokens:
     """The words of a text: spans, lower-case keys (apostrophes dropped), capitals and the gaps between them."""
 
-    __slots__ = ("caps", "hyphen", "join", "keys", "n", "prose", "spans", "words")
+    __slots__ = ("hyphen", "join", "keys", "n", "prose", "spans", "words")
 
     def __init__(self, text: str) -> None:
         folded = _fold(text)
@@ -258,7 +261,6 @@ class _Tokens:
         self.n = 0
         self.join: list[bool] = []
         self.hyphen: list[bool] = []
-        self.caps: list[bool] = []
         self.prose = False
         if _HEAD_WORDS.isdisjoint(self.keys):
             return  # no office in this text: nothing more to read
@@ -270,7 +272,6 @@ class _Tokens:
         self.join = [False, *[g == " " or (len(g) <= 3 and not g.strip(" -'")) or (g == ". " and len(w) == 1)
                               for w, g in zip(words, gaps, strict=False)]]
         self.hyphen = [False, *[g == "-" for g in gaps]]  # "Guinea-Bissau"
-        self.caps = [w[0].isupper() for w in words]
         # running prose (mixed case): capitals tell names from words; a headline in title or lower case does not
         capitalised = len(_LONG_CAPITALISED.findall(folded))
         self.prose = 0 < capitalised < 0.75 * len(_LONG.findall(folded))
@@ -322,8 +323,11 @@ class _NP:
 
 def _match_organ(keys: list[str], i: int, last: int) -> tuple[int, str, bool] | None:
     """The longest organ phrase starting at word i (not past `last`): (its end, kind, dprk)."""
+    longest = _ORGAN_LENGTH.get(keys[i], 0)
+    if not longest:
+        return None
     best: tuple[int, str, bool] | None = None
-    for n in range(1, min(_MAX_ORGAN, last - i) + 1):
+    for n in range(1, min(longest, last - i) + 1):
         hit = _ORGANS.get(tuple(keys[i:i + n]))
         if hit is not None:
             best = (i + n, hit[0], hit[1])
@@ -386,7 +390,7 @@ def _word_ok(tok: _Tokens, i: int) -> bool:
     k = tok.keys[i]
     if k in _STOP or k.isdigit():
         return False
-    return not tok.prose or tok.caps[i] or k in _LOWER_OK
+    return not tok.prose or tok.words[i][0].isupper() or k in _LOWER_OK
 
 
 def _after_of(tok: _Tokens, i: int, limit: int) -> int:
@@ -475,7 +479,7 @@ def _parse(tok: _Tokens, h: int, floor: int) -> _Parse | None:
         return None
     if head == "councilor" and prev != "state":
         return None  # only a state councilor is an office of its own ("minister councilor" is read with "minister")
-    if head == "pm" and ((tok.prose and not tok.caps[h]) or (h > 0 and keys[h - 1].isdigit())):
+    if head == "pm" and ((tok.prose and not tok.words[h][0].isupper()) or (h > 0 and keys[h - 1].isdigit())):
         return None  # "3 pm"
     last = h + 1
     suffix: set[str] = set()
