@@ -271,6 +271,16 @@ def test_state_after_an_organ_of_the_state() -> None:
     assert (o.rank, o.state) == ("parliament_chair", "of the Russian Federation")
 
 
+@pytest.mark.parametrize(("text", "state"), [
+    ("Kim Jong Un Replies To Zambian President", "Zambian"),
+    ("Kim Jong Un Whistles at Zambian President", "Zambian"),
+    ("Kim Yong Nam Ponders South African President", "South African"),
+])
+def test_state_before_a_title_after_a_headline_verb(text: str, state: str) -> None:
+    """In a title-case headline, the state before the title is read without the verb or name before it."""
+    assert _only(text).state == state
+
+
 def test_premier_alone_has_no_state() -> None:
     """A bare "Premier" gives head of government with no state and no DPRK mark."""
     o = _only("Premier Meets Guests")

@@ -119,6 +119,11 @@ _STOP = _set(
     "message messages letter letters gift gifts reply replies condolence condolences banquet banquets "
     "luncheon dinner credentials delegation delegations presents present presented accepts accept accepted "
     "expresses express expressed stresses stress stressed notes note noted urges urge urged calls "
+    "answers answered conveys conveyed hands handed delivers delivered extends extended offers offered wishes "
+    "mourns condoles salutes backs denounces slams blasts flays rejects accuses voices reiterates appreciates "
+    "admires awards awarded confers conferred decorates addresses speaks spoke interviews interviewed quotes "
+    "cites cited names named appoints dismisses elects tours toured inspects inspected attends attended watches "
+    "watched opens opened gets got takes took becomes became asks asked stresses notes "
     "appointed elected reelected headed led posted new newly outgoing incoming visitor visitors guest guests party's "
     "mr mrs ms dr madame comrade comrades excellency respected dear beloved esteemed "
     "today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday "
@@ -505,9 +510,11 @@ def _parse(tok: _Tokens, h: int, floor: int) -> _Parse | None:
     left = None
     if np_words:
         left = _analyse(tok, np_words[0], np_words[-1] + 1, np_words[0])
-        if left.kinds == ["state"] and left.unknown > 3:
-            left = None
-            left_first = np_words[-1] + 1
+        if left.kinds == ["state"] and left.unknown > 2 and np_words[-1] - np_words[0] == len(np_words) - 1:
+            # a run of unknown words before the title: a name or a verb and the state word nearest the title
+            # ("Kim Jong Un Answers Chinese President"); two words still name a state ("South African")
+            left_first = np_words[-2]
+            left = _analyse(tok, left_first, np_words[-1] + 1, left_first)
     quals = {k for k in keys[left_first:h] if k in _QUALS}
     # the chain of complements on the right
     chain: list[_NP] = []
