@@ -246,6 +246,8 @@ def test_initials_of_a_state_name_belong_to_it() -> None:
     assert _only("the S. Korean minister of unification").state == "S. Korean"
     o = _only("the D.P.R.K. ambassador")
     assert o.dprk and o.state == "D.P.R.K."
+    o = _only("the chairman of the C. C. of the Ruritanian Party")
+    assert (o.rank, o.party) == ("party_leader", "Ruritanian Party")
 
 
 def test_state_written_before_the_title() -> None:

@@ -225,7 +225,7 @@ _COUNSELLOR = _set("councilor counsellor counselor councillor counsel")
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 _SPLIT = re.compile(r"([A-Za-z0-9]+(?:'[A-Za-z0-9]+)*)")
-_DOTTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\.[A-Za-z](?![A-Za-z0-9])")  # "D.P.R.K.", "U.S."
+_DOTTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\. ?[A-Za-z](?![A-Za-z0-9])")  # "D.P.R.K.", "U.S.", "C. C."
 _LONG = re.compile(r"(?<![A-Za-z0-9'])[A-Za-z][A-Za-z]{3}")  # a word of four letters or more (its start)
 _LONG_CAPITALISED = re.compile(r"(?<![A-Za-z0-9'])[A-Z][A-Za-z]{3}")
 _TRANSLATE = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x2032: "'", 0x0060: "'", 0x00B4: "'", 0x2013: "-",
@@ -291,7 +291,7 @@ class _Tokens:
         n = len(words)
         while i < n:
             j = i
-            while j < n - 1 and len(words[j]) == 1 and gaps[j] == "." and len(words[j + 1]) == 1:
+            while j < n - 1 and len(words[j]) == 1 and gaps[j] in (".", ". ") and len(words[j + 1]) == 1:
                 j += 1
             new_words.append("".join(words[i:j + 1]) if j > i else words[i])
             end = spans[j][1]
