@@ -490,7 +490,7 @@ def test_cost_is_linear_on_hostile_text() -> None:
     """
     for unit in ("vice president of the ", "Of The Of The ", "Minister Minister ", "A" * 50 + " ", "of " * 5,
                  "member of the Political Bureau of the Presidium of the Standing Committee ",
-                 "D.P.R.K.", "chairman of the Lao Ruritanian Freedonian Sylvanian "):
+                 "D.P.R.K.", "A. ", "chairman of the Lao Ruritanian Freedonian Sylvanian "):
         t_small = _best_time(unit * 300)
         t_big = _best_time(unit * 3000)
         assert t_big < 40 * max(t_small, 1e-3), unit
