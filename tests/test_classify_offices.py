@@ -541,13 +541,13 @@ def test_parties_file_names_are_unique() -> None:
     import tomllib
     from importlib import resources
 
-    from monitor.classify.offices import _key
+    from monitor.classify.parties import key
 
     raw = tomllib.loads(resources.files("monitor").joinpath("data/parties.toml").read_text("utf-8"))
     seen: dict[str, str] = {}
     for entry in raw["parties"]:
         for name in [entry["name"], *entry.get("aliases", [])]:
-            key = _key(name)
-            assert seen.setdefault(key, entry["name"]) == entry["name"], name
+            key_ = key(name)
+            assert seen.setdefault(key_, entry["name"]) == entry["name"], name
         for spell in entry["spells"]:
             assert set(spell) <= {"start", "end"}
