@@ -7,19 +7,20 @@ office by its own name. The text is read once, word by word: a head word (presid
 member, ...) is looked up in a table, then a bounded number of words on each side are read (the modifiers
 on the left, the chain of "of ..." complements on the right). The cost is linear in the length of the text.
 
-`ruling_party` tells whether a party was in power at a date, from `monitor/data/parties.toml`.
+`ruling_party` (from monitor.classify.parties) tells whether a party was in power at a date.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
-from importlib import resources
+from itertools import accumulate
+
+from monitor.classify.parties import find_party, ruling_party
+
+__all__ = ["RANKS", "Office", "find_offices", "find_party", "is_high", "ruling_party"]
 
 RANKS = ("head_of_state", "head_of_government", "party_leader", "vice_head_of_state", "politburo",
          "parliament_chair", "minister", "vice_minister", "ambassador", "director", "other")
@@ -28,7 +29,17 @@ _HIGH = frozenset(RANKS[:7])
 
 @dataclass(frozen=True)
 class Office:
-    """One office phrase of a text, with the rank its words give."""
+    """One office phrase of a text, with the rank its words give.
+
+    `start`/`end`: the span of `phrase` in the text given. `rank`: one of RANKS (the first seven are minister
+    rank or above). `office`: the single-holder office named (head_of_state, head_of_government, party_leader,
+    foreign_minister, defence_minister, parliament_chair), None for other ranks and plural titles. `state`: the
+    words naming the state or party the office belongs to, as written ("Lao", "of the Republic of Cuba", "of
+    the Communist Party of China"), None when the phrase carries none (a bare "Premier" or "President": the
+    caller decides what a stateless title means). `dprk`: a DPRK office by its own words (SPA, WPK, NDC, KPA,
+    State Affairs, the Cabinet, People's Armed Forces, DPRK). `party`: the party's name as written, for posts
+    in a party.
+    """
 
     start: int
     end: int
@@ -45,7 +56,7 @@ def is_high(rank: str) -> bool:
     return rank in _HIGH
 
 
-# ---------------------------------------------------------------- vocabulary (common nouns only, no names)
+# ---------------------------------------------------------------- vocabulary (words of titles and organs, no people)
 def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -85,13 +96,15 @@ _heads("general", "general", "generals")
 _heads("commander", "commander")
 _heads("pm", "pm")
 _heads("taoiseach", "taoiseach")
+_heads("councilor", "councilor councillor", "councilors councillors")
 
+_HEAD_WORDS = frozenset(_HEADS)
 # qualifiers written before the head word
-_QUALS = _set("vice deputy first acting interim alternate honorary assistant general prime grand supreme crown "
-              "sovereign former ex late permanent press special chief executive junior senior colonel lieutenant "
-              "major brigadier field reigning")
-_PAST = _set("former ex late")
-_VICE = _set("vice deputy assistant")
+_QUALS = _set("under parliamentary eternal honor honour vice deputy first acting interim alternate honorary "
+              "assistant general prime grand supreme crown sovereign former ex late permanent press special chief "
+              "executive junior senior colonel lieutenant major brigadier field reigning")
+_PAST = _set("former ex late honorary honor honour eternal")  # not (or no longer) an office held in person
+_VICE = _set("vice deputy assistant under")
 # words that end a phrase on either side (verbs and function words of headlines and leads, titles of address)
 _STOP = _set(
     "of the a an and or but with to from for by on in at as into onto between among upon about after before during "
@@ -106,7 +119,12 @@ _STOP = _set(
     "message messages letter letters gift gifts reply replies condolence condolences banquet banquets "
     "luncheon dinner credentials delegation delegations presents present presented accepts accept accepted "
     "expresses express expressed stresses stress stressed notes note noted urges urge urged calls "
-    "appointed elected reelected new newly outgoing incoming visitor visitors guest guests party's "
+    "answers answered conveys conveyed hands handed delivers delivered extends extended offers offered wishes "
+    "mourns condoles salutes backs denounces slams blasts flays rejects accuses voices reiterates appreciates "
+    "admires awards awarded confers conferred decorates addresses speaks spoke interviews interviewed quotes "
+    "cites cited names named appoints dismisses elects tours toured inspects inspected attends attended watches "
+    "watched opens opened gets got takes took becomes became asks asked stresses notes "
+    "appointed elected reelected headed led posted new newly outgoing incoming visitor visitors guest guests party's "
     "mr mrs ms dr madame comrade comrades excellency respected dear beloved esteemed "
     "today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday "
     "january february march april may june july august september october november december "
@@ -134,7 +152,9 @@ _organs("politburo", "political bureau,politburo,politbureau")
 _organs("cc", "central committee,cc")
 _organs("standing_committee", "standing committee,permanent committee")
 _organs("secretariat", "secretariat")
-_organs("state_council", "state council,council of state,councils of state and ministers")
+_organs("state_council", "state council,council of state,councils of state and ministers,presidential council,"
+        "state peace and development council,state law and order restoration council,revolutionary command council,"
+        "sovereign council,sovereignty council,supreme council of the armed forces,national authority")
 _organs("state_council", "central peoples committee", dprk=True)
 _organs("council_of_ministers", "council of ministers,cabinet of ministers,government,federal government")
 _organs("council_of_ministers", "administration council", dprk=True)
@@ -142,7 +162,8 @@ _organs("cabinet", "cabinet")
 _organs("state_affairs", "state affairs,state affairs commission,sac", dprk=True)
 _organs("ndc", "national defence commission,national defense commission,ndc", dprk=True)
 _organs("cmc", "central military commission,military commission")
-_organs("party", "party,workers party,front,movement,communist league,league of communists")
+_organs("party", "party,workers party,movement,communist league,league of communists,national congress,"
+        "liberation front,patriotic front,popular front,national front,national liberation front")
 _organs("party", "wpk,kwp,workers party of korea,korean workers party", dprk=True)
 _organs("military", "army,armed forces,navy,air force,peoples army,peoples liberation army,pla")
 _organs("military", "kpa,korean peoples army", dprk=True)
@@ -157,7 +178,8 @@ _organs("org", "association,society,group,university,college,academy,institute,i
         "museum,library,hotel,airline,airport,railway,exchange,general staff,staff,secretariat of the un,"
         "institutes,associations,societies,groups,committees,federations,unions,companies,universities,"
         "youth league,womens union,red cross society,chamber of commerce,party committee,club,circle,"
-        "study group,friendship group,friendship association,solidarity committee")
+        "study group,friendship group,friendship association,solidarity committee,front,fatherland front,"
+        "non aligned movement,front for national construction,front for the reunification of the fatherland")
 # the state itself, when a phrase names it by its form ("the Republic of Cuba", "the Kingdom of Cambodia")
 _organs("state", "republic,kingdom,emirates,united states,principality,sultanate,state,commonwealth,jamahiriya,"
         "soviet union,union of myanmar,russian federation,grand duchy,islamic republic,peoples republic,"
@@ -165,7 +187,10 @@ _organs("state", "republic,kingdom,emirates,united states,principality,sultanate
 # these end words take an "of X" that belongs to the same name ("Republic of Cuba", "Communist Party of China")
 _MERGE_OF = _set("republic kingdom principality sultanate state commonwealth emirates union duchy party korea "
                  "jamahiriya")
-_MAX_ORGAN = max(len(k) for k in _ORGANS)
+# the longest organ phrase beginning with each word
+_ORGAN_LENGTH: dict[str, int] = {}
+for _phrase in _ORGANS:
+    _ORGAN_LENGTH[_phrase[0]] = max(_ORGAN_LENGTH.get(_phrase[0], 0), len(_phrase))
 
 # subjects of ministers and secretaries ("minister of X", "X minister")
 _FOREIGN = frozenset({("foreign",), ("foreign", "affairs"), ("external", "affairs"), ("external", "relations"),
@@ -184,15 +209,14 @@ _DOMAIN = _set(
     "metal metallurgical machine light heavy food procurement shipping maritime marine aviation women family "
     "children religious veterans immigration treasury exchequer overseas portfolio without mineral minerals "
     "coal nuclear atomic digital media press propaganda ideology organisational organizational land "
-    "protection affairs relations emergency disaster management production supply crops livestock "
-    "telecommunication post trade fishing shipbuilding electronics")
-_DOMAIN_MINISTERS = _set("minister ministers")
+    "protection affairs relations unification reunification emergency disaster management production supply "
+    "crops livestock telecommunication post trade fishing shipbuilding electronics")
 # lower-case words allowed inside a phrase of running prose (the vocabulary of titles)
 _LOWER_OK = _DOMAIN | _set("vice deputy first acting interim alternate honorary assistant general prime grand supreme "
                            "presidium political bureau central committee standing party council state government "
                            "national assembly workers peoples revolutionary socialist communist democratic republic "
                            "kingdom federation affairs commission cabinet army secretariat member members "
-                           "politburo permanent executive chief special senior junior elect designate")
+                           "politburo permanent executive chief special senior junior elect designate federal")
 
 _LOWER_OK |= frozenset(k[0] for k in _ORGANS if len(k) == 1)
 _DPRK_WORDS = _set("dprk wpk kwp spa ndc kpa")
@@ -200,6 +224,10 @@ _DASH_SUFFIX = _set("general elect designate")  # secretary-general, president-e
 _COUNSELLOR = _set("councilor counsellor counselor councillor counsel")
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
+_SPLIT = re.compile(r"([A-Za-z0-9]+(?:'[A-Za-z0-9]+)*)")
+_DOTTED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\. ?[A-Za-z](?![A-Za-z0-9])")  # "D.P.R.K.", "U.S.", "C. C."
+_LONG = re.compile(r"(?<![A-Za-z0-9'])[A-Za-z][A-Za-z]{3}")  # a word of four letters or more (its start)
+_LONG_CAPITALISED = re.compile(r"(?<![A-Za-z0-9'])[A-Z][A-Za-z]{3}")
 _TRANSLATE = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x2032: "'", 0x0060: "'", 0x00B4: "'", 0x2013: "-",
               0x2014: "-", 0x2010: "-", 0x2011: "-", 0x2012: "-", 0x00A0: " "}
 
@@ -224,44 +252,61 @@ def _fold(text: str) -> str:
 class _Tokens:
     """The words of a text: spans, lower-case keys (apostrophes dropped), capitals and the gaps between them."""
 
-    __slots__ = ("caps", "hyphen", "join", "keys", "n", "prose", "spans")
+    __slots__ = ("hyphen", "join", "keys", "n", "prose", "spans", "words")
 
     def __init__(self, text: str) -> None:
         folded = _fold(text)
-        spans: list[tuple[int, int]] = []
-        keys: list[str] = []
-        caps: list[bool] = []
-        dotted: list[bool] = []  # letters written with full stops ("D.P.R.K.", "U.S.") make one word
-        for m in _WORD.finditer(folded):
-            s, e = m.span()
-            word = m.group()
-            if len(word) == 1 and dotted and dotted[-1] and spans[-1][1] + 1 == s and folded[s - 1] == ".":
-                spans[-1] = (spans[-1][0], e)
-                keys[-1] += word.lower()
-                continue
-            spans.append((s, e))
-            keys.append(word.lower().replace("'", ""))
-            caps.append(word[0].isupper())
-            dotted.append(len(word) == 1 and folded[e:e + 1] == ".")
-        self.spans = spans
-        self.keys = keys
-        self.caps = caps
-        self.n = len(keys)
+        parts = _SPLIT.split(folded)  # gap, word, gap, word, ..., gap (the split runs in C)
+        words = parts[1::2]
+        gaps = parts[2:-1:2]  # gaps[i]: the characters between word i and word i+1
+        offsets = list(accumulate(map(len, parts)))
+        self.spans = list(zip(offsets[0::2], offsets[1::2], strict=False))
+        self.words = words
+        self.keys = " ".join(words).lower().replace("'", "").split(" ") if words else []
+        self.n = 0
+        self.join: list[bool] = []
+        self.hyphen: list[bool] = []
+        self.prose = False
+        if _HEAD_WORDS.isdisjoint(self.keys):
+            return  # no office in this text: nothing more to read
+        if _DOTTED.search(folded) is not None:
+            gaps = self._dotted(words, gaps)
+        self.n = len(self.keys)
         # join[i]: word i follows word i-1 inside one phrase (only blanks, hyphens or an apostrophe between)
-        join = [False] * len(keys)
-        hyphen = [False] * len(keys)  # hyphen[i]: word i is joined to word i-1 by a hyphen ("Guinea-Bissau")
-        for i in range(1, len(keys)):
-            gap = folded[spans[i - 1][1]:spans[i][0]]
-            if dotted[i - 1] and gap[:1] == ".":
-                gap = gap[1:]  # "U.S. Secretary": the full stop ends the abbreviation, not the phrase
-            join[i] = len(gap) <= 3 and not gap.strip(" -'")
-            hyphen[i] = gap == "-"
-        self.join = join
-        self.hyphen = hyphen
+        # (an initial's full stop joins too: "S. Korean", "N. Korea")
+        self.join = [False, *[g == " " or (len(g) <= 3 and not g.strip(" -'")) or (g == ". " and len(w) == 1)
+                              for w, g in zip(words, gaps, strict=False)]]
+        self.hyphen = [False, *[g == "-" for g in gaps]]  # "Guinea-Bissau"
         # running prose (mixed case): capitals tell names from words; a headline in title or lower case does not
-        long_words = [c for k, c in zip(keys, caps, strict=True) if len(k) >= 4 and k.isalpha()]
-        capitalised = sum(long_words)
-        self.prose = bool(long_words) and 0 < capitalised < 0.75 * len(long_words)
+        capitalised = len(_LONG_CAPITALISED.findall(folded))
+        self.prose = 0 < capitalised < 0.75 * len(_LONG.findall(folded))
+
+    def _dotted(self, words: list[str], gaps: list[str]) -> list[str]:
+        """Letters written with full stops ("D.P.R.K.", "U.S.") made one word; the gaps left between the words."""
+        new_words: list[str] = []
+        new_spans: list[tuple[int, int]] = []
+        new_gaps: list[str] = []
+        spans = self.spans
+        i = 0
+        n = len(words)
+        while i < n:
+            j = i
+            while j < n - 1 and len(words[j]) == 1 and gaps[j] in (".", ". ") and len(words[j + 1]) == 1:
+                j += 1
+            new_words.append("".join(words[i:j + 1]) if j > i else words[i])
+            end = spans[j][1]
+            if j < n - 1:
+                gap = gaps[j]
+                if j > i and gap[:1] == ".":  # "U.S. Secretary": the full stop is the abbreviation's
+                    gap = gap[1:]
+                    end += 1
+                new_gaps.append(gap)
+            new_spans.append((spans[i][0], end))
+            i = j + 1
+        words[:] = new_words
+        self.spans = new_spans
+        self.keys = " ".join(new_words).lower().replace("'", "").split(" ")
+        return new_gaps
 
 
 # ---------------------------------------------------------------- noun phrases
@@ -283,8 +328,11 @@ class _NP:
 
 def _match_organ(keys: list[str], i: int, last: int) -> tuple[int, str, bool] | None:
     """The longest organ phrase starting at word i (not past `last`): (its end, kind, dprk)."""
+    longest = _ORGAN_LENGTH.get(keys[i], 0)
+    if not longest:
+        return None
     best: tuple[int, str, bool] | None = None
-    for n in range(1, min(_MAX_ORGAN, last - i) + 1):
+    for n in range(1, min(longest, last - i) + 1):
         hit = _ORGANS.get(tuple(keys[i:i + n]))
         if hit is not None:
             best = (i + n, hit[0], hit[1])
@@ -333,6 +381,8 @@ def _analyse(tok: _Tokens, first: int, last: int, link: int) -> _NP:
         domain = _domain_of(tuple(keys[j:prefix_end]))
         if domain is not None:
             prefix_end = j
+    if domain is None and matches and matches[-1][1] < last:
+        domain = _domain_of(tuple(keys[matches[-1][1]:last]))  # "DPRK Foreign", "Lao Trade"
     unknown = sum(1 for k in keys[first:prefix_end] if k not in _LOWER_OK and k not in ("of", "the", "and"))
     kinds = [m[2] for m in reversed(matches)]
     if not matches and domain is None and unknown:
@@ -345,7 +395,7 @@ def _word_ok(tok: _Tokens, i: int) -> bool:
     k = tok.keys[i]
     if k in _STOP or k.isdigit():
         return False
-    return not tok.prose or tok.caps[i] or k in _LOWER_OK
+    return not tok.prose or tok.words[i][0].isupper() or k in _LOWER_OK
 
 
 def _after_of(tok: _Tokens, i: int, limit: int) -> int:
@@ -369,6 +419,7 @@ def _np_right(tok: _Tokens, start: int, minister: bool) -> _NP | None:
     run = -1  # the first word of the run of unknown words since the last organ word or "of"
     run_words = 0
     closed = False  # an organ was named and no "of" continues its name: a name after it is not part of it
+    subject = False  # a minister's subject was named ("Foreign Trade"): a name after it is not part of it
     while i < limit and i - first < 10 and (i == first or tok.join[i]):
         hit = _match_organ(keys, i, limit)
         k = keys[i]
@@ -377,11 +428,12 @@ def _np_right(tok: _Tokens, start: int, minister: bool) -> _NP | None:
             closed = i == hit[0]
             run, run_words = -1, 0
             continue
-        if k in _HEADS or (closed and k not in _LOWER_OK):
-            break
         if k == "and" and minister and i > first and i + 1 < limit and keys[i + 1] in _DOMAIN:
             i += 1
             continue
+        if k in _HEADS or ((closed or subject) and k not in _LOWER_OK):
+            break
+        subject = subject or k in _DOMAIN
         if not _word_ok(tok, i):
             break
         if k not in _LOWER_OK:
@@ -430,12 +482,17 @@ def _parse(tok: _Tokens, h: int, floor: int) -> _Parse | None:
     if ((head == "charge" and nxt not in ("daffaires", "d")) or (head == "duke" and prev != "grand")
             or (head == "commander" and prev != "supreme") or (head == "head" and nxt != "of")):
         return None
-    if head == "pm" and ((tok.prose and not tok.caps[h]) or (h > 0 and keys[h - 1].isdigit())):
+    if head == "councilor" and prev != "state":
+        return None  # only a state councilor is an office of its own ("minister councilor" is read with "minister")
+    if head == "pm" and ((tok.prose and not tok.words[h][0].isupper()) or (h > 0 and keys[h - 1].isdigit())):
         return None  # "3 pm"
     last = h + 1
     suffix: set[str] = set()
     if head == "charge":
         last = h + 2 if nxt == "daffaires" else min(n, h + 3)
+    if head == "ambassador" and keys[h + 1:h + 4] == ["extraordinary", "and", "plenipotentiary"] and all(
+            tok.join[h + 1:h + 4]):
+        last = h + 4
     while last < n and tok.join[last] and (keys[last] in _DASH_SUFFIX or (head == "minister" and (
             keys[last] in _COUNSELLOR or keys[last] == "plenipotentiary"))):
         if keys[last] == "general" and last + 1 < n and tok.join[last + 1] and keys[last + 1] in _HEADS:
@@ -453,9 +510,11 @@ def _parse(tok: _Tokens, h: int, floor: int) -> _Parse | None:
     left = None
     if np_words:
         left = _analyse(tok, np_words[0], np_words[-1] + 1, np_words[0])
-        if left.kinds == ["state"] and left.unknown > 3:
-            left = None
-            left_first = np_words[-1] + 1
+        if left.kinds == ["state"] and left.unknown > 2 and np_words[-1] - np_words[0] == len(np_words) - 1:
+            # a run of unknown words before the title: a name or a verb and the state word nearest the title
+            # ("Kim Jong Un Answers Chinese President"); two words still name a state ("South African")
+            left_first = np_words[-2]
+            left = _analyse(tok, left_first, np_words[-1] + 1, left_first)
     quals = {k for k in keys[left_first:h] if k in _QUALS}
     # the chain of complements on the right
     chain: list[_NP] = []
@@ -498,6 +557,24 @@ def _domain(p: _Parse) -> str | None:
     return found[0] if found else None
 
 
+def _is_state_word(words: tuple[str, ...]) -> bool:
+    """Whether a complement is "state" itself ("secretary of state", "head of state of X"), not a state's name."""
+    return words[:1] == ("state",) and (len(words) == 1 or words[1] == "of")
+
+
+def _body(kinds: list[str]) -> str | None:
+    """The organ nearest the head, read as its owner says: the central committee of a society is a society's."""
+    bodies = [k for k in kinds if k in _BODIES]
+    if not bodies:
+        return None
+    body, owner = bodies[0], (bodies[1] if len(bodies) > 1 else None)
+    if owner == "org" and body in ("cc", "politburo", "secretariat", "presidium", "standing_committee", "parliament"):
+        return "org"
+    if owner == "party" and body == "parliament":
+        return "party"  # "the Supreme Council of the Socialist Party"
+    return body
+
+
 def _outer_organ(np: _NP) -> tuple[str, ...]:
     """The words of the outermost organ a phrase names ("Friendship Association" -> ("friendship", "association"))."""
     if not np.matches:
@@ -515,9 +592,9 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
     head = p.head
     q = p.quals
     kinds = _kinds(p)
-    body = next((k for k in kinds if k in _BODIES), None)
+    body = _body(kinds)
     vice = bool(q & _VICE)
-    if q & _PAST or "honorary" in q:
+    if q & _PAST:
         return "other", None
     if head == "president":
         if body in ("presidium", "state_affairs", "state_council", "ndc") or body is None:
@@ -533,8 +610,10 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
         return _chairman(p, kinds, body, vice)
     if head == "premier":
         return ("minister", None) if vice else ("head_of_government", "head_of_government")
+    if head == "councilor":
+        return "minister", None  # a state councilor ranks with the vice-premiers
     if head in ("taoiseach", "pm"):
-        return "head_of_government", "head_of_government"
+        return ("minister", None) if vice else ("head_of_government", "head_of_government")
     if head == "minister":
         return _minister(p, body, vice)
     if head == "secretary":
@@ -574,7 +653,7 @@ def _rank(p: _Parse) -> tuple[str, str | None] | None:
         return ("other", None) if p.chain else None
     if head == "head":
         first = p.chain[0].words if p.chain else ()
-        if first == ("state",):
+        if _is_state_word(first):
             return _state_level(False)
         if first == ("government",):
             return "head_of_government", "head_of_government"
@@ -611,7 +690,9 @@ def _chairman(p: _Parse, kinds: list[str], body: str | None, vice: bool) -> tupl
         return ("other", None) if vice else ("parliament_chair", "parliament_chair")
     if body in ("cc", "party"):
         if vice:
-            return ("politburo", None) if body == "cc" else ("other", None)
+            # the WPK's vice-chairmen of its CC (2016-2021) held the rank of its CC secretaries; elsewhere the
+            # title is a party's deputy leader, below the Political Bureau
+            return ("politburo", None) if body == "cc" and _dprk(p, None) else ("other", None)
         return "party_leader", "party_leader"
     if body == "org" and not vice:
         np = p.chain[0] if p.chain else p.left
@@ -645,19 +726,22 @@ def _secretary(p: _Parse, kinds: list[str], body: str | None, vice: bool) -> tup
     q = p.quals
     if vice:
         return "other", None
-    if "general" in q or "general" in p.suffix or "first" in q:
+    if "general" in p.suffix and "general" not in q and "first" not in q:
+        # "secretary-general": a party's chief administrator (UMNO, LDP, ANC), not its leader, unless of a CC
+        return ("party_leader", "party_leader") if body == "cc" else ("other", None)
+    if "general" in q or "first" in q:
         if body in ("cc", "party", "politburo"):
             return "party_leader", "party_leader"
         if body is None and "general" in q and (not p.chain or p.chain[0].kinds == ["state"]):
             return "party_leader", "party_leader"  # "General Secretary To Lam", "General Secretary of the CPV"
         return "other", None
-    if q & _set("executive permanent press chief"):
+    if q & _set("executive permanent press chief parliamentary"):
         return "other", None
-    if p.chain and p.chain[0].words == ("state",):
+    if p.chain and _is_state_word(p.chain[0].words):
         dom = p.chain[1].domain if len(p.chain) > 1 else None
         return "minister", {"foreign": "foreign_minister", "defence": "defence_minister"}.get(dom or "foreign")
-    if body == "cc":
-        return "politburo", None
+    if body == "cc" or (body == "party" and _dprk(p, None) and p.head == "secretary"):
+        return "politburo", None  # "secretary of the CC of the WPK", "WPK secretary"
     dom = _domain(p)
     if dom is not None and body is None:
         return "minister", {"foreign": "foreign_minister", "defence": "defence_minister"}.get(dom)
@@ -674,20 +758,26 @@ def _text(text: str, tok: _Tokens, first: int, last: int) -> str:
 
 def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | None, str | None]:
     """The words naming the office's state (or party) and the party's name, as written."""
-    party_post = rank in ("party_leader", "politburo")
+    # a party post names its party after "of" ("General Secretary of the CPV") unless the party stood on the left
+    party_post = rank in ("party_leader", "politburo") and not (
+        p.left is not None and any(m[2] == "party" for m in p.left.matches))
     end = p.chain[-1].last if p.chain else 0
     for idx, np in enumerate(p.chain):
+        if np.words == ("state",):
+            continue  # "secretary of state", "head of state"
+        if _is_state_word(np.words):
+            return _text(text, tok, np.first + 2, end), None  # "head of state of Ruritania"
         after_party_organ = idx > 0 and p.chain[idx - 1].kinds[:1] and p.chain[idx - 1].kinds[0] in _PARTY_ORGANS
         if "party" in np.kinds or (np.kinds == ["state"] and (after_party_organ or party_post)):
             # the party's name: its own words, not an organ of it named after them ("WPK Central Committee")
-            m = next((m for m in np.matches if m[2] == "party"), None)
-            name_end = m[1] if m is not None and m is not np.matches[-1] else np.last
+            k = next((k for k, m in enumerate(np.matches) if m[2] == "party"), -1)
+            name_end = np.matches[k][1] if 0 <= k < len(np.matches) - 1 else np.last
             return _text(text, tok, np.link, end), _text(text, tok, np.first, name_end)
         if np.kinds[:1] == ["state"]:
-            return _text(text, tok, np.link, end), None
-        if np.prefix_end > np.first:
+            return _text(text, tok, np.link, end), _left_party(text, tok, p.left)
+        if np.prefix_end > np.first and np.unknown:
             party = _text(text, tok, np.first, np.prefix_end) if np.kinds[:1] and np.kinds[0] in _PARTY_ORGANS \
-                else None
+                and "org" not in np.kinds else None
             return _text(text, tok, np.first, np.prefix_end), party
         inner = next((m for m in np.matches if m[2] == "state"), None)
         if inner is not None:
@@ -695,16 +785,23 @@ def _state_party(text: str, tok: _Tokens, p: _Parse, rank: str) -> tuple[str | N
     left = p.left
     if left is None:
         return None, None
-    party_match = next((m for m in left.matches if m[2] == "party"), None)
-    if party_match is not None:
-        name = _text(text, tok, left.first, party_match[1])
+    name = _left_party(text, tok, left)
+    if name is not None:
         return name, name
-    if left.prefix_end > left.first:
+    if left.prefix_end > left.first and left.unknown:
         words = _text(text, tok, left.first, left.prefix_end)
         organ_party = bool(left.kinds) and left.kinds[-1] in _PARTY_ORGANS
         return words, words if organ_party or (party_post and left.kinds in (["state"], [])) else None
     inner = next((m for m in left.matches if m[2] == "state"), None)
     return (_text(text, tok, inner[0], inner[1]), None) if inner is not None else (None, None)
+
+
+def _left_party(text: str, tok: _Tokens, left: _NP | None) -> str | None:
+    """The party named before the title ("Lao People's Revolutionary Party General Secretary"), or None."""
+    if left is None:
+        return None
+    match = next((m for m in left.matches if m[2] == "party"), None)
+    return _text(text, tok, left.first, match[1]) if match is not None else None
 
 
 def _dprk(p: _Parse, state: str | None) -> bool:
@@ -757,71 +854,3 @@ def _absorb(tok: _Tokens, p: _Parse) -> _Parse:
         if inner is not None and inner.first > j:
             return _Parse(p.head, p.plural, p.quals, p.left, [], p.first, inner.last, p.suffix)
     return p
-
-
-# ---------------------------------------------------------------- ruling parties
-@dataclass(frozen=True)
-class _Party:
-    name: str
-    country: str
-    spells: tuple[tuple[date, date | None], ...]
-
-
-def _key(name: str) -> str:
-    """A party name compared loosely: folded, lower case, no "the", no punctuation."""
-    return " ".join(w for w in (m.group().lower().replace("'", "") for m in _WORD.finditer(_fold(name)))
-                    if w != "the")
-
-
-def _day(value: object, end: bool) -> date:
-    """A date from a TOML value: a date, or "YYYY" / "YYYY-MM" (the first or the last day of that span)."""
-    if isinstance(value, date):
-        return value
-    parts = [int(x) for x in str(value).split("-")]
-    if len(parts) == 3:
-        return date(parts[0], parts[1], parts[2])
-    year = parts[0]
-    month = parts[1] if len(parts) == 2 else (12 if end else 1)
-    return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-
-
-@lru_cache(maxsize=1)
-def _parties() -> dict[str, _Party]:
-    """Every name and alias of monitor/data/parties.toml, loosely keyed, to its party."""
-    raw = tomllib.loads(resources.files("monitor").joinpath("data/parties.toml").read_text("utf-8"))
-    out: dict[str, _Party] = {}
-    for entry in raw.get("parties", []):
-        spells = tuple((_day(s["start"], False), _day(s["end"], True) if "end" in s else None)
-                       for s in entry.get("spells", []))
-        party = _Party(str(entry["name"]), str(entry["country"]), spells)
-        for name in [entry["name"], *entry.get("aliases", [])]:
-            out[_key(str(name))] = party
-    return out
-
-
-def find_party(party: str) -> tuple[str, str] | None:
-    """(name, country) of a party known to `monitor/data/parties.toml`, or None."""
-    found = _lookup(party)
-    return (found.name, found.country) if found is not None else None
-
-
-def _lookup(party: str) -> _Party | None:
-    table = _parties()
-    key = _key(party)
-    if key.startswith("central committee of "):
-        key = key[len("central committee of "):]
-    return table.get(key)
-
-
-def ruling_party(party: str, on: date | None) -> bool | None:
-    """Whether `party` was in power on the date `on` (None: in power at the end of the data); None if unknown."""
-    found = _lookup(party)
-    if found is None:
-        return None
-    for start, end in found.spells:
-        if on is None:
-            if end is None:
-                return True
-        elif start <= on and (end is None or on <= end):
-            return True
-    return False
