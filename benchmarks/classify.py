@@ -26,7 +26,10 @@ from benchmarks.timing import median
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "kcna-real-labeled.jsonl"
+# the older items of issue 16 (2011-12 mostly, a quarter of them meetings): the classifier's slowest real input
+CORPUS_OLDER = REPO.parent / "shared" / "corpus" / "kcna-2011-2024-labeled.jsonl"
 TARGET = 20_000
+PURE_TARGET = 10_000  # pure Python, on every set (issue 16)
 _FOREIGN = (("Prime Minister of Laos", "Laos"), ("Foreign Minister of Vietnam", "Vietnam"),
             ("Ambassador of Cuba", "Cuba"), ("Delegation of Mongolian Youth", "Mongolia"))
 
@@ -49,12 +52,12 @@ def invented_items(n: int, seed: int = 3) -> list[tuple[str, str]]:
     return items
 
 
-def corpus_items() -> list[tuple[str, str]]:
-    """(title, lead) pairs of the real labelled corpus beside the checkout, read at run time; [] when absent."""
-    if not CORPUS.exists():
+def corpus_items(path: Path = CORPUS) -> list[tuple[str, str]]:
+    """(title, lead) pairs of a real labelled corpus beside the checkout, read at run time; [] when absent."""
+    if not path.exists():
         return []
     out = []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             out.append((str(row.get("title") or ""), str(row.get("lead") or "")))
@@ -83,6 +86,9 @@ def _input_sets(invented: int) -> list[tuple[str, list[tuple[str, str]]]]:
     real = corpus_items()
     if real:
         sets.append(("real", real))
+    older = corpus_items(CORPUS_OLDER)
+    if older:
+        sets.append(("older", older))
     return sets
 
 
@@ -188,9 +194,11 @@ def run(quick: bool = False) -> Section:
     installed = next(iter(builds))  # what `pip install .` gives here: compiled where it could be built
     worst = float("inf")
     worst_floor = 0.0
+    worst_pure = float("inf")
     for name, runs in results.items():
         for key, label in (("invented", "invented titles + leads"),
-                           ("real", "real KCNA titles + leads (../shared/corpus, read at run time)")):
+                           ("real", "real KCNA titles + leads (../shared/corpus, read at run time)"),
+                           ("older", "real KCNA items of 2011-24 (../shared/corpus, read at run time)")):
             if key not in runs[0]["sets"]:
                 continue
             rates = [x for res in runs for x in res["sets"][key]["rates"]]
@@ -210,10 +218,14 @@ def run(quick: bool = False) -> Section:
             tag = "" if name == installed else "_pure"
             section.figures[f"classify_{key}{tag}_per_s"] = median(rates)
             section.figures[f"classify_{key}{tag}_vs_floor"] = cost
-            if name == installed and median(rates) < worst:
+            if name == installed and key != "older" and median(rates) < worst:
                 worst, worst_floor = median(rates), median(floors)
+            if name == "pure Python":
+                worst_pure = min(worst_pure, median(rates))
     section.check(f">= 20,000 items/s on one core, {installed} as `pip install .` builds it here "
-                  f"(worst set {fmt(worst)})", worst >= TARGET)
+                  f"(worst of the invented and 2023-26 sets {fmt(worst)})", worst >= TARGET)
+    section.check(f">= {PURE_TARGET:,} items/s on one core in pure Python, on every set (worst {fmt(worst_pure)})",
+                  worst_pure >= PURE_TARGET)
     section.notes.append(
         f"`Classifier.load().classify(title, lead)` in one thread, in {rounds} fresh process(es) per build taking "
         f"turns, {passes} passes per set in each. A set of fewer than {PASS_ITEMS:,} items is gone through several "

@@ -372,6 +372,8 @@ def evaluate_cmd(
     file: Annotated[Path, typer.Argument(help="Labeled JSON lines: title, lead or text, label, high_level, ...")],
     misses: Annotated[int, typer.Option(help="How many misses to list.")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    no_gazetteer: Annotated[bool, typer.Option(
+        "--no-gazetteer", help="Drop the named officials (countries and the grammar of titles kept).")] = False,
 ) -> None:
     """Precision, recall, F1, confusion matrix and misses of the classifier on a labeled file."""
     from monitor.classify import Classifier
@@ -381,7 +383,7 @@ def evaluate_cmd(
         rows = load_labeled(file)
     except (OSError, ValueError) as exc:
         fail(f"{file}: {exc}")
-    report = evaluate(Classifier.load(_gazetteer_if_configured()), rows)
+    report = evaluate(Classifier.load(_gazetteer_if_configured(), officials=not no_gazetteer), rows)
     if as_json:
         print_json(report.as_dict() if hasattr(report, "as_dict") else report.__dict__)
         return

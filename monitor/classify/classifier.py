@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from monitor.classify import offices as _offices
 from monitor.classify import rules
-from monitor.classify.extract import Found, Person, find_people, is_high
+from monitor.classify.extract import ONE_PARTY, Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
+from monitor.classify.offices import find_offices, ruling_party
+from monitor.classify.offices import is_high as office_is_high
 from monitor.classify.quick import QuickWords, View
 from monitor.classify.text import fold, squash
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
-RULES_VERSION = "2026.12.1"
+RULES_VERSION = "2026.12.2"
 
 Category = Literal["meeting", "diplomatic", "domestic"]
 
 _STAMP = re.compile(r"^\s*(?:\[[^\]]*\]|date\b[^A-Za-z]*\d{4}-\d\d-\d\d)\s*", re.IGNORECASE)
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n(?=\s*[A-Z])")
 _LEAD_LIMIT = 700
+# a headline is read up to here: no real one is longer, and a hostile megabyte title costs no more than this
+_TITLE_LIMIT = 1000
 
 
 @dataclass
@@ -110,13 +116,16 @@ class Classifier:
         self.version = hashlib.sha256(f"{RULES_VERSION}:{gazetteer.digest}".encode()).hexdigest()[:16]
 
     @classmethod
-    def load(cls, gazetteer: Path | None = None) -> Classifier:
-        """A classifier with the packaged gazetteer, extended and overridden by the file `gazetteer` when given."""
-        return cls(load_gazetteer(gazetteer))
+    def load(cls, gazetteer: Path | None = None, *, officials: bool = True) -> Classifier:
+        """A classifier with the packaged gazetteer, extended and overridden by the file `gazetteer` when given;
+        without the named officials when `officials` is false."""
+        return cls(load_gazetteer(gazetteer, officials=officials))
 
     def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
         """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
-        title_f = squash(fold(title or ""))
+        title_f = squash(fold((title or "")[:_TITLE_LIMIT]))
+        if title_f[1:].islower():
+            title_f = string.capwords(title_f)  # a lower-case headline (1999-2002 style): names as capitalised
         tw = View(title_f)
         lead = lead_of(text)
         lw = View(lead)
@@ -128,6 +137,9 @@ class Classifier:
             # memorial to foreign soldiers: domestic
             return _result("domestic", False, [], [], {}, 0.9, ["no foreign-relations cue"])
         cut = principal_end(lead)
+        rest = lead[cut:].lstrip(". ")
+        if rest.startswith(_GUEST_LIST):  # "... met foreign guests. They included X, ...": one sentence more
+            cut = len(lead) - len(rest) + principal_end(rest)
         sw = lw.head(cut)
         return _decide(_Item(self.gazetteer, published, tw, lw, sw, quick))
 
@@ -139,6 +151,39 @@ class Classifier:
         return cached
 
 
+# words of a principal sentence that show a guest from abroad when the title reports a meeting
+_GUEST_WORDS = frozenset({"ambassador", "ambassadors", "credentials", "foreigners", "foreign", "embassy", "envoy",
+                          "diplomats", "diplomatic"})
+
+
+def _later_sentence(it: _Item) -> tuple[str, View] | None:
+    """A later sentence of the lead that reports a meeting ("..., he said when receiving the DPRK ambassador"), when
+    the title and the first sentence do not: the cue and that sentence's view."""
+    lead = it.lead
+    start = len(it.sentence)
+    for _ in range(4):
+        if start >= len(lead):
+            return None
+        rest = lead[start:].lstrip(" .")
+        if not rest:
+            return None
+        cut = principal_end(rest)
+        view = View(rest[:cut])
+        if cue := rules.meeting_cue(view):
+            return cue, view
+        nxt = rest.find(".", cut)
+        if nxt == -1:
+            return None
+        start = len(lead) - len(rest) + nxt + 1
+    return None
+
+
+# a sentence that goes on naming the guests of the one before
+_GUEST_LIST = ("They included", "Among them", "They were", "It was given in honour", "It was given in honor",
+               "The delegation was led", "The delegation is led", "Present on invitation")
+# the head words of the grammar of offices: a text with none of them names no office
+_HEAD_WORDS = frozenset(_offices._HEADS)
+_LEADERS = ((" kim jong un", "Kim Jong Un"), (" kim jong il", "Kim Jong Il"), (" kim il sung", "Kim Il Sung"))
 _OVERSEAS_LEAD = frozenset({"koreans", "chongryon", "chongsanghoe", "compatriots", "overseas"})
 _FOREIGN_SIDE_WORDS = frozenset({"delegation", "delegations", "embassy", "ambassador", "ambassadors", "envoy",
                                  "counterpart", "counterparts", "visiting", "visit", "foreign", "charge"})
@@ -209,16 +254,17 @@ def _foreign_titles(found: Found) -> list[int]:
 
 
 def _dedupe(people: list[Person]) -> list[Person]:
-    out: list[Person] = []
+    """People once each by name, in order (a country found for a later mention kept)."""
+    by_name: dict[str, Person] = {}
     for p in people:
-        same = next((q for q in out if q.name == p.name), None)
+        same = by_name.get(p.name)
         if same is None:
-            out.append(p)
+            by_name[p.name] = p
         elif not same.country and p.country:
             same.country = p.country
     # a surname alone ("Ryzhenkov") is the same person as a full name ending with it
-    full = [p for p in out if " " in p.name]
-    return [p for p in out if " " in p.name or not any(q.name.endswith(" " + p.name) for q in full)]
+    surnames = {p.name.rsplit(" ", 1)[1] for p in by_name.values() if " " in p.name}
+    return [p for p in by_name.values() if " " in p.name or p.name not in surnames]
 
 
 def _decide(it: _Item) -> Classification:
@@ -226,34 +272,50 @@ def _decide(it: _Item) -> Classification:
     reasons: list[str] = []
     tw, sw = it.tw, it.sw
     title_foreign = it.title_countries
-    kju = " kim jong un " in tw.text or " kim jong un" in sw.text
+    # the supreme leader of the item's time (Kim Jong Un; Kim Jong Il before 2012; Kim Il Sung before 1994)
+    leader = next((name for low, name in _LEADERS if (low in tw.text or low in sw.text) and gaz.present(name, it.when)),
+                  None)
+    kju = leader is not None
 
     # ---- meeting?
     not_meeting = rules.not_meeting_genre(tw)
-    cue = rules.meeting_cue(tw)
+    to_come = rules.future(tw)
+    at_home = rules.home_international(tw)
+    cue = None if to_come else rules.meeting_cue(tw)
+    if cue and at_home and cue not in ("met", "meets", "meet", "talks"):
+        cue = None  # a banquet for the participants in an international festival at home
     strong = bool(cue)
-    if cue:
+    if to_come:
+        cue_text = ""
+    elif cue:
         cue_text = f"meeting words in title: {cue!r}"
     elif kju and rules.with_leader(tw) and it.title_foreign_people:
-        cue_text = "Kim Jong Un together with a foreign leader"
+        cue_text = f"{leader} together with a foreign leader"
         strong = True
     elif kju and title_foreign and rules.embassy_visit(tw):
-        cue_text = "Kim Jong Un visits a foreign embassy"
+        cue_text = f"{leader} visits a foreign embassy"
         strong = True
-    elif not not_meeting and (lead_cue := rules.meeting_cue(sw)):
+    elif not not_meeting and not at_home and (lead_cue := rules.meeting_cue(sw)):
+        cue_text = f"meeting words in lead: {lead_cue!r}"
+    elif not not_meeting and not at_home and (found := _later_sentence(it)) is not None:
+        lead_cue, it.sw = found
+        it.sentence, it._lf, sw = it.sw.raw, None, it.sw
         cue_text = f"meeting words in lead: {lead_cue!r}"
     else:
         cue_text = ""
     overseas = rules.overseas_koreans(it.title + " . " + it.sentence, tw, sw)
-    if cue_text and (title_foreign or it.title_foreign_people or it.sentence_may_be_foreign()):
+    guests = rules.international_guests(tw) or rules.international_guests(sw)
+    if cue_text and (title_foreign or it.title_foreign_people or it.sentence_may_be_foreign() or guests):
         lf = it.lf
-        people = _dedupe(it.tf.people + lf.people)
+        # a title that does not report the meeting ("King Wishes Kim Jong Un Success") names no participant
+        people = _dedupe(it.tf.people + lf.people if strong or not lf.people else lf.people)
         foreign_people = [p for p in people if p.country and p.country != DPRK]
         foreign_titles = _foreign_titles(lf) + _foreign_titles(it.tf)
         principal_foreign = _foreign_countries(lf, gaz)
         foreign_side = bool(title_foreign or foreign_people or foreign_titles or
-                            (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS))
-        if foreign_side and not (overseas and not foreign_people and not foreign_titles):
+                            (principal_foreign and sw.set & _FOREIGN_SIDE_WORDS)
+                            or (strong and not sw.set.isdisjoint(_GUEST_WORDS)) or (strong and guests))
+        if foreign_side and not (overseas and not foreign_people and not foreign_titles and not guests):
             reasons.append(cue_text)
             return _meeting(it, people, title_foreign, principal_foreign, reasons, strong=strong)
     if cue_text:
@@ -279,15 +341,20 @@ def _decide(it: _Item) -> Classification:
                                        or (title_foreign and _foreign_titles(it.tf))
                                        or rules.abroad(tw) or principal_foreign):
         cues.append(f"message to or from abroad: {hit!r}")
-    if title_foreign and not sport and not rules.anti_history(tw):
+    if title_foreign and not sport and not at_home and not rules.anti_history(tw):
         cues.append(f"foreign state in title: {', '.join(title_foreign)}")
+    elif not cues and (foreign_named := it.title_foreign_people):
+        cues.append(f"foreign official in title: {foreign_named[0].name}")
+    if not cues and not home and (hit := rules.inter_korean(tw)):
+        cues.append(f"relations with the south: {hit!r}")
     if not cues and not sport and not home and (hit := rules.abroad(tw)):
         cues.append(f"abroad: {hit!r}")
     if not cues and not sport and not home and not history:
         lead_foreign = it.lead_foreign
         if principal_foreign or len(lead_foreign) >= 2:
             cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")
-    if cues and not (sport and not overseas and not rules.diplomatic_genre(tw)):
+    travel = any(c.startswith("travel") for c in cues)
+    if cues and not (sport and not travel and not overseas and not rules.diplomatic_genre(tw)):
         reasons.extend(cues)
         weak = all(c.startswith(("foreign states in lead", "abroad")) for c in cues)
         return _result("diplomatic", False, [], countries or it.lead_foreign[:3], {},
@@ -308,21 +375,47 @@ def _ordered(items: list[str]) -> list[str]:
     return out
 
 
+def _of_the_past(it: _Item, after: str) -> bool:
+    """Whether the words after an office name a leader of the past who cannot be present on the item's date."""
+    after = after.lstrip(" ,")
+    return any(after.startswith(name) and not it.gaz.present(name, it.when) for name in it.gaz.historical)
+
+
+def high_offices(it: _Item, text: str) -> list[str]:
+    """The offices of minister rank or above a text names, read by the grammar of offices: "premier of the
+    Cabinet", "member of the Political Bureau of the CC of the CPV". An office of a party counts only while the
+    party rules (by parties.toml); the leader of a party it does not know counts only in a one-party state."""
+    out: list[str] = []
+    if _HEAD_WORDS.isdisjoint(rules.lower_words(text.lower())):
+        return out  # no head word of an office ("president", "minister", ...): nothing to read
+    for office in find_offices(text):
+        if _of_the_past(it, text[office.end:office.end + 40]):
+            continue  # "President Kim Il Sung" named in passing, long after his death
+        if not office_is_high(office.rank) or office.dprk:
+            if office.dprk and office_is_high(office.rank):
+                out.append(office.phrase)
+            continue
+        ruling = ruling_party(office.party, it.when) if office.party else None
+        if ruling is False:
+            continue  # an office of a party out of power
+        if ruling is None and office.rank == "party_leader" and not (
+                set(it.quick.countries(View(office.state or ""))) & ONE_PARTY):
+            continue  # the leader of a party not known to rule, in a state where parties compete
+        out.append(office.phrase)
+    return out
+
+
 def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principal_foreign: list[str],
              reasons: list[str], *, strong: bool) -> Classification:
     gaz, when = it.gaz, it.when
     named = {p.name for p in people}
     anonymous: list[tuple[str, str]] = []
-    high_titles: list[str] = []
     for found in (it.tf, it.lf):
         owned = {k for p in found.people for k in p.titles}
         for k, t in enumerate(found.titles):
             rank = found.title_rank[k]
             country = found.title_country.get(k, "")
             info = gaz.titles[t.key]
-            if rank in HIGH_RANKS and (country or not info.needs_state):
-                phrase = found.tokens.between(t.first, t.last)
-                high_titles.append(phrase + (f" ({country})" if country else ""))
             if k not in owned and info.office and country and rank in HIGH_RANKS:
                 holder = gaz.holder(country, info.office, when)
                 if holder and holder not in named:
@@ -331,12 +424,20 @@ def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principa
     participants = [p.name for p in people] + [h for h, _ in anonymous]
     pc = {p.name: p.country for p in people}
     pc.update(dict(anonymous))
-    high_people = [p for p in people if is_high(p.rank) or p.name == "Kim Jong Un"]
+    # a known official's rank: the title the text gives him, else the gazetteer's on the date; an unknown person's
+    # rank is that of his title, among the offices above
+    high_people = [p for p in people if p.known and (is_high(p.rank) or p.name == "Kim Jong Un")]
+    # other ranks from the words of the titles (the grammar of offices): the gazetteer only resolves names
+    high_titles = [] if high_people else high_offices(it, it.title) + high_offices(it, it.sentence)
     high = bool(high_people or high_titles or any(is_high(gaz.rank_of(h, when)) for h, _ in anonymous))
+    host = None if high or any(p.known and p.rank for p in people) else rules.high_host(it.tw, it.sw)
     if high_people:
         reasons.append("high level: " + ", ".join(f"{p.name} ({p.rank or 'leader'})" for p in high_people))
     elif high_titles:
         reasons.append("high level by title: " + ", ".join(high_titles[:3]))
+    elif host:
+        high = True
+        reasons.append(f"high level by the body holding it: {host}")
     else:
         reasons.append("below minister rank")
     if anonymous:

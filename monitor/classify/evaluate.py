@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections.abc import Iterable, Iterator
@@ -15,7 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.classify.classifier import Classifier
+from monitor.classify.gazetteer import Gazetteer
 from monitor.classify.names import canonical_name
+from monitor.classify.text import words
 
 CLASSES = ("meeting", "diplomatic", "domestic")
 
@@ -92,10 +95,43 @@ class EvalReport:
     high_level_meetings: int
     items_per_second: float
     misses: list[dict[str, Any]] = field(default_factory=list)
+    office_named: Scores | None = None            # high-level meetings whose title or lead names an office
+    out_of_term: list[str] = field(default_factory=list)  # "id: name" resolved from a title outside the term
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return asdict(self)
+
+
+# the words that name an office in a title or lead ("president", "foreign minister", "member of the Political Bureau")
+_OFFICE = re.compile(r"\b(?:president|premier|prime minister|minister|chairman|chairwoman|chairperson|king|queen|emir|"
+                     r"sultan|secretary|speaker|political bureau|politburo|presidium|head of state|fm|pm)\b",
+                     re.IGNORECASE)
+
+
+def names_office(row: dict[str, Any]) -> bool:
+    """Whether the title or lead of a labeled row names an office (the subset `--no-gazetteer` is measured on)."""
+    return _OFFICE.search(f"{row.get('title') or ''} {_text_of(row) or ''}") is not None
+
+
+def _written(name: str, gaz: Gazetteer, text: str) -> bool:
+    """Whether `name` (or one of its spellings in the gazetteer) is written in `text` (word sequences, any case)."""
+    spellings = {name, *(a for post in gaz.by_name.get(name, []) for a in post.aliases)}
+    return any(f" {' '.join(words(s))} " in text for s in spellings)
+
+
+def out_of_term(gaz: Gazetteer, row: dict[str, Any], participants: list[str]) -> list[str]:
+    """Participants not written in the row but resolved from a title, who held no post on the row's date."""
+    when = _date_of(row)
+    if when is None:
+        return []
+    text = f" {' '.join(words(str(row.get('title') or '') + ' . ' + (_text_of(row) or '')))} "
+    out: list[str] = []
+    for name in participants:
+        posts = gaz.by_name.get(name)
+        if posts and not _written(name, gaz, text) and not any(p.holds_at(when) for p in posts):
+            out.append(name)
+    return out
 
 
 def evaluate(classifier: Classifier, rows: list[dict[str, Any]]) -> EvalReport:
@@ -114,6 +150,11 @@ def evaluate(classifier: Classifier, rows: list[dict[str, Any]]) -> EvalReport:
     pred_hl = [c.category == "meeting" and c.high_level for c in results]
     high = _scores(pred_hl, gold_hl)
     found_all = 0
+    office = [names_office(r) for r in rows]
+    office_named = _scores([p and o for p, o in zip(pred_hl, office, strict=True)],
+                           [g and o for g, o in zip(gold_hl, office, strict=True)])
+    late = [f"{r.get('id')}: {name}" for r, c in zip(rows, results, strict=True)
+            for name in out_of_term(classifier.gazetteer, r, c.participants)]
     misses: list[dict[str, Any]] = []
     for row, res, ghl, phl in zip(rows, results, gold_hl, pred_hl, strict=True):
         missing: list[str] = []
@@ -128,7 +169,7 @@ def evaluate(classifier: Classifier, rows: list[dict[str, Any]]) -> EvalReport:
                            "missing": missing, "participants": res.participants, "reasons": res.reasons})
     n_hl = sum(gold_hl)
     return EvalReport(len(rows), per_class, confusion, foreign, high, round(found_all / n_hl, 4) if n_hl else 1.0,
-                      n_hl, round(len(rows) / elapsed, 1) if elapsed > 0 else 0.0, misses)
+                      n_hl, round(len(rows) / elapsed, 1) if elapsed > 0 else 0.0, misses, office_named, late)
 
 
 def throughput(classifier: Classifier, rows: list[dict[str, Any]], repeat: int = 5) -> float:
@@ -164,6 +205,12 @@ def render_report(report: EvalReport, console: Console, max_misses: int = 30) ->
     console.print(scores)
     console.print(f"high-level meetings with every participant found: {report.participants_found:.1%} "
                   f"of {report.high_level_meetings}; {report.items_per_second:,.0f} items/s", highlight=False)
+    if report.office_named is not None:
+        o = report.office_named
+        console.print(f"high-level meetings whose title or lead names an office: recall {o.recall:.3f}, "
+                      f"precision {o.precision:.3f} ({o.support} items)", highlight=False)
+    console.print(f"participants resolved outside the holder's term: {len(report.out_of_term)}"
+                  + (f" ({', '.join(report.out_of_term[:10])})" if report.out_of_term else ""), highlight=False)
     matrix = Table(title="Confusion (rows gold, columns predicted)")
     matrix.add_column("gold")
     for c in CLASSES:

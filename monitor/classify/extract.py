@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
@@ -34,6 +35,16 @@ _STOP = frozenset([
     "association", "union", "league", "federation", "committee", "member", "members", "officials", "official",
     "chief", "head", "leader", "leaders", "speaker", "duma", "senate", "parliament", "assembly", "hural", "c", "k",
     "p", "s", "the", "nations", "united", "security", "mr", "mrs", "ms", "dr", "his", "excellency", "comrade",
+    # words of organisations, places and offices that stand before or after names in this press
+    "secretariat", "development", "regional", "coordinating", "overseas", "institutions", "unified", "communist",
+    "movement", "resistance", "front", "church", "orthodox", "youth", "women", "group", "company", "corporation",
+    "co", "ltd", "inc", "foundation", "organization", "city", "province", "archbishop", "bishop", "mayor", "acting",
+    "governor", "bundestag", "european", "senator", "deputy", "colonel", "lieutenant", "major", "admiral", "they",
+    "he", "she", "it", "we", "there", "meanwhile", "also", "among", "included", "including", "king", "queen",
+    "prince", "princess", "emir", "sultan", "sheikh", "lord", "sir", "general-secretary", "leninist", "marxist",
+    "maoist", "social", "liberal", "conservative", "labour", "green", "revolutionary", "people's", "peoples",
+    "popular", "liberty", "freedom", "progress", "solidarity", "unity", "renewal", "parliamentary", "chamber",
+    "deputies", "council", "reconstruction", "democracy",
 ])
 
 _VERBS = frozenset([
@@ -48,6 +59,9 @@ _VERBS = frozenset([
 _BOUNDARY_GAP = re.compile(r"[.;:()\[\]\"]")
 _CLAUSE_GAP = re.compile(r"[.,;:()\[\]\"]")
 _ABBREVIATION_GAP = re.compile(r"^\.,?\s*$")
+# states where one party rules: the leader of a party there is a top leader (elsewhere the party may be in opposition)
+ONE_PARTY = frozenset({DPRK, "China", "Vietnam", "Laos", "Cuba"})
+_TOP = frozenset({"head_of_state", "head_of_government", "party_leader"})
 _STATE_WORDS = frozenset({"republic", "kingdom", "federation", "state", "sultanate", "emirate", "commonwealth"})
 
 
@@ -126,7 +140,16 @@ class _Bounds:
         self.clauses = frozenset(clauses)
 
 
+def _initial(tokens: Tokens, j: int) -> bool:
+    """Whether word j is an initial of a name ("A. B. Bardhan", "Robert G. Mugabe"): one capital letter, then ". "
+    and a capitalised word."""
+    w = tokens.words[j]
+    return len(w) == 1 and w.isupper() and j + 1 < len(tokens) and tokens.gaps[j + 1] == ". " and tokens.caps[j + 1]
+
+
 def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
+    """Runs of capitalised words that may be a name: two to six words, or one word followed by ", " (checked by
+    the caller against a title after it)."""
     runs: list[tuple[int, int]] = []
     caps, lows, gaps = tokens.caps, tokens.lows, tokens.gaps
     n = len(tokens)
@@ -138,15 +161,15 @@ def _name_runs(tokens: Tokens, taken: set[int]) -> list[tuple[int, int]]:
         while j < n and j not in taken:
             if j > i:
                 g = gaps[j]
-                if (g != " " and g != "-") or not (caps[j] or g == "-"):
+                if not ((g == " " and caps[j]) or g == "-" or (g == ". " and _initial(tokens, j - 1))):
                     break
             elif not caps[j]:
                 break
-            if lows[j] in _STOP or not lows[j].isalpha():
+            if not _initial(tokens, j) and (lows[j] in _STOP or not lows[j].isalpha()):
                 break
             j += 1
-        if j - i >= 2:
-            runs.append((i, min(j, i + 5)))
+        if j - i >= 2 or (j - i == 1 and len(lows[i]) > 2 and j < n and gaps[j] == ", "):
+            runs.append((i, min(j, i + 6)))
         free = max(j, i + 1)
     return runs
 
@@ -158,7 +181,7 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     matches = gaz.lexicon.scan(tokens)
     titles = [m for m in matches if m.kind == "title"]
     countries = [m for m in matches if m.kind == "country"]
-    names = [m for m in matches if m.kind == "name"]
+    names = [m for m in matches if m.kind == "name" and not _other_bearer(tokens, m, gaz)]
     # countries preceded by "anti-" ("anti-Japanese war") do not name a state taking part in anything
     countries = [m for m in countries if not (m.first > 0 and tokens.lows[m.first - 1] == "anti")]
     country_at = {i: m for m in countries for i in range(m.first, m.last)}
@@ -168,8 +191,8 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     people: list[Person] = []
     for m in names:
         official = gaz.names[m.key]
-        if any(p.historical for p in gaz.by_name[official]):
-            continue
+        if not gaz.present(official, when):
+            continue  # a leader of the past (Kim Il Sung in a 2012 item) named in passing
         people.append(Person(official, m.first, m.last, True))
     if unknown:
         for a, b in _name_runs(tokens, taken):
@@ -182,10 +205,16 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
     title_country, title_rank = _resolve_titles(tokens, bounds, titles, country_at, gaz)
     kept: list[Person] = []
     for p in people:
-        nxt = next((s for s in starts if s > p.first), n_tok)
+        after = bisect_right(starts, p.first)  # the next person's start (people are sorted by start)
+        nxt = starts[after] if after < len(starts) else n_tok
         p.titles = _attached(tokens, bounds, p, nxt, title_start)
-        if not p.known and not p.titles:
+        if p.last < n_tok and tokens.lows[p.last] in _DENOUNCED:
+            continue  # "the Lee Myung Bak group of traitors": a name in a denunciation, not a person present
+        if not p.known and not p.titles and not (p.last - p.first >= 2 and (
+                _led_by(tokens, p.first) or _role_after(tokens, p.last))):
             continue
+        if not p.known and p.last - p.first == 1 and not _title_after(tokens, p, title_start):
+            continue  # one capitalised word is a name only with its title after it ("Vishwanath, director ...")
         if p.titles:
             p.rank = min((title_rank[k] for k in p.titles), key=rank_order)
             p.country = next((title_country[k] for k in p.titles if title_country.get(k)), "")
@@ -195,6 +224,50 @@ def find_people(text: str, gaz: Gazetteer, when: date | None, *, unknown: bool =
                 p.rank = gaz.rank_of(p.name, when)
         kept.append(p)
     return Found(text, tokens, kept, titles, countries, title_country, title_rank)
+
+
+def _other_bearer(tokens: Tokens, m: Match, gaz: Gazetteer) -> bool:
+    """Whether a surname alone known to the gazetteer ("Enkhbold") belongs here to someone else: it follows an
+    initial that is not the official's ("Z. Enkhbold")."""
+    if m.last - m.first != 1 or m.first == 0:
+        return False
+    prev = tokens.words[m.first - 1]
+    if tokens.gaps[m.first] != ". " or len(prev) != 1 or not prev.isupper():
+        return False
+    given = gaz.names[m.key].split()
+    return len(given) > 1 and not given[0].lower().startswith(prev.lower())
+
+
+_LED = frozenset({"led", "headed"})
+_DENOUNCED = frozenset({"group", "regime", "clique", "gang", "puppets", "traitors", "junta"})
+
+
+def _led_by(tokens: Tokens, first: int) -> bool:
+    """Whether a name follows "led by" / "headed by", perhaps after a few words of title ("headed by Deputy Leader
+    X", "led by its acting Mayor X")."""
+    lows = tokens.lows
+    for j in range(first - 1, max(first - 6, 0), -1):
+        if lows[j] == "by" and lows[j - 1] in _LED:
+            return True
+        if tokens.gaps[j + 1].strip():
+            return False
+    return False
+
+
+_ROLES = frozenset({"member", "members", "director", "head", "chairman", "chairwoman", "chairperson", "president",
+                    "secretary", "leader", "deputy", "vice", "general", "minister", "ambassador", "mayor", "governor",
+                    "editor", "professor", "representative", "senator", "founder", "coordinator", "chief", "honorary",
+                    "former", "executive", "special", "adviser", "advisor"})
+
+
+def _role_after(tokens: Tokens, last: int) -> bool:
+    """Whether a name is followed by ", " and a word of a role ("Lena Hart, member of the European Parliament")."""
+    return last < len(tokens) and tokens.gaps[last] == ", " and tokens.words[last] in _ROLES
+
+
+def _title_after(tokens: Tokens, p: Person, title_start: dict[int, int]) -> bool:
+    """Whether a title follows the name right after its comma ("Vishwanath, director-general of ...")."""
+    return any(title_start.get(j) in p.titles for j in range(p.last, min(p.last + 3, len(tokens))))
 
 
 def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], country_at: dict[int, Match],
@@ -219,6 +292,7 @@ def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], countr
                 statelike = True
                 break
         # or in the tail: "premier of the State Council of the People's Republic of China"
+        party = False
         if not country:
             j = t.last
             while j < min(n, t.last + 12):
@@ -232,9 +306,16 @@ def _resolve_titles(tokens: Tokens, bounds: _Bounds, titles: list[Match], countr
                     break
                 if lows[j] in _STATE_WORDS and j > t.last:
                     statelike = True
+                if lows[j] == "party":
+                    party = True  # "president of the Socialist Party of X": a party's office, not the state's
                 j += 1
         title_country[k] = country
-        title_rank[k] = info.rank if (statelike or not info.needs_state) else "other"
+        rank = info.rank if (statelike or not info.needs_state) else "other"
+        if party and rank in _TOP:
+            rank = "party_leader"
+        if rank == "party_leader" and country and country not in ONE_PARTY:
+            rank = "other"  # the leader of a party of a state where parties compete: not known to rule
+        title_rank[k] = rank
     return title_country, title_rank
 
 

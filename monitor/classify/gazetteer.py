@@ -20,7 +20,10 @@ HIGH_RANKS = frozenset(RANKS[:7])
 OFFICES = frozenset({"head_of_state", "head_of_government", "party_leader", "foreign_minister", "defence_minister",
                      "parliament_chair"})
 DPRK = "DPRK"
-PACKAGED = Path(__file__).resolve().parent.parent / "data" / "officials.toml"
+DATA = Path(__file__).resolve().parent.parent / "data"
+PACKAGED = DATA / "officials.toml"
+COUNTRIES = DATA / "countries.toml"
+OFFICE_HOLDERS = DATA / "office_holders.toml"
 
 
 def rank_order(rank: str) -> int:
@@ -67,6 +70,7 @@ class Official:
         return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
 
+
 class GazetteerError(ValueError):
     """A gazetteer file that cannot be read or has a wrong entry."""
 
@@ -102,9 +106,94 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(words(phrase))
+
+
+def _countries(officials: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The states and international bodies of countries.toml, with the aliases and demonyms officials.toml gives.
+
+    A phrase countries.toml marks `ambiguous` is kept only where it names one state and is not a capital ("Niger",
+    "Chad"); a phrase naming two entries ("Congolese", "Korean"), an ambiguous capital ("Victoria") or an ambiguous
+    name of a body ("Red Cross", "WHO") is dropped, unless officials.toml itself gives it to that entry.
+    """
+    own = {str(c.get("name")): c for c in officials}
+    bodies = [{**b, "capitals": list(b.get("ambiguous", []))} for b in data.get("bodies", [])]  # none alone
+    rows = [*data.get("countries", []), *bodies]
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for c in rows:
+        for phrase in (*c.get("aliases", []), *c.get("demonyms", [])):
+            owners.setdefault(_phrase_key(phrase), set()).add(str(c["name"]))
+    out: list[dict[str, Any]] = []
+    for c in rows:
+        name = str(c["name"])
+        mine = own.pop(name, {})
+        kept_own = {_phrase_key(p) for p in (*mine.get("aliases", []), *mine.get("demonyms", []))}
+        ambiguous = {_phrase_key(p) for p in c.get("ambiguous", [])}
+        capitals = {_phrase_key(p) for p in c.get("capitals", [])}
+
+        def keep(phrase: str, ambiguous: set[tuple[str, ...]] = ambiguous, capitals: set[tuple[str, ...]] = capitals,
+                 kept_own: set[tuple[str, ...]] = kept_own) -> bool:
+            key = _phrase_key(phrase)
+            if key in kept_own or key not in ambiguous:
+                return True
+            return len(owners.get(key, ())) == 1 and key not in capitals
+
+        aliases = [a for a in c.get("aliases", []) if keep(a)]
+        demonyms = [d for d in c.get("demonyms", []) if keep(d)]
+        aliases += [a for a in mine.get("aliases", []) if a not in aliases]
+        demonyms += [d for d in mine.get("demonyms", []) if d not in demonyms]
+        out.append({"name": name, "aliases": aliases, "demonyms": demonyms})
+    out.extend(own.values())  # entries only officials.toml knows
+    # the DPRK first, as officials.toml has it (its names are looked up before the others')
+    out.sort(key=lambda c: c["name"] != DPRK)
+    return out
+
+
+# office in office_holders.toml -> the rank it gives
+_OFFICE_RANK = {"head_of_state": "head_of_state", "head_of_government": "head_of_government",
+                "party_leader": "party_leader", "vice_head_of_state": "vice_head_of_state",
+                "foreign_minister": "minister", "defence_minister": "minister", "parliament_chair": "parliament_chair"}
+
+
+def _holders(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The terms of office_holders.toml as officials entries: one post per term, dated.
+
+    A `concurrent` term (the DPRK's President of the SPA Presidium beside the supreme leader) gives the rank but
+    does not answer for the office: "the head of state" resolves to the other holder.
+    """
+    out: list[dict[str, Any]] = []
+    for h in data.get("holders", []):
+        office = str(h.get("office", ""))
+        if office not in _OFFICE_RANK:
+            continue
+        entry: dict[str, Any] = {"name": h["name"], "aliases": list(h.get("aliases", [])),
+                                 "country": h.get("country", ""), "rank": _OFFICE_RANK[office]}
+        if office in OFFICES and not h.get("concurrent", False):
+            entry["offices"] = [office]
+        for key in ("start", "end"):
+            if key in h:
+                entry[key] = h[key]
+        out.append(entry)
+    return out
+
+
+def _packaged() -> dict[str, Any]:
+    """officials.toml with the states and bodies of countries.toml folded into its countries and the dated terms
+    of office_holders.toml added to its officials (each file when present)."""
+    data = tomllib.loads(PACKAGED.read_text(encoding="utf-8"))
+    if COUNTRIES.exists():
+        data["countries"] = _countries(list(data.get("countries", [])),
+                                       tomllib.loads(COUNTRIES.read_text(encoding="utf-8")))
+    if OFFICE_HOLDERS.exists():
+        data["officials"] = [*data.get("officials", []),
+                             *_holders(tomllib.loads(OFFICE_HOLDERS.read_text(encoding="utf-8")))]
+    return data
+
+
 def _read(path: Path | None) -> tuple[dict[str, Any], str]:
     if path is None:
-        return tomllib.loads(PACKAGED.read_text(encoding="utf-8")), "officials.toml (packaged)"
+        return _packaged(), "officials.toml (packaged)"
     try:
         return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
     except OSError as exc:
@@ -136,7 +225,11 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 class Gazetteer:
     """Countries, titles and officials, with one lexicon to find all of them in a text in one pass."""
 
-    def __init__(self, data: dict[str, Any], source: str) -> None:
+    def __init__(self, data: dict[str, Any], source: str, *, officials: bool = True) -> None:
+        """The gazetteer of `data`; with `officials` false the named officials are left out (countries and the
+        grammar of titles kept), to measure what the rules decide without the names list."""
+        if not officials:
+            data = {**data, "officials": []}
         self.source = source
         self.countries: list[Country] = []
         self.titles: list[Title] = []
@@ -189,7 +282,7 @@ class Gazetteer:
         self._holders: dict[tuple[str, str], list[Official]] = {}  # (country, office) -> officials, in file order
         for o in self.officials:
             self.by_name.setdefault(o.name, []).append(o)
-            if not o.historical:
+            if not o.historical or o.start is not None or o.end is not None:
                 for office in dict.fromkeys(o.offices):
                     self._holders.setdefault((o.country, office), []).append(o)
         for key, (name, posts) in enumerate(self.by_name.items()):
@@ -197,6 +290,17 @@ class Gazetteer:
                 self.lexicon.add("name", phrase, key, case="cap")
                 self.alias_to_name[canonical_form(phrase)] = name
         self.names = list(self.by_name)
+        # the leaders of the past (Kim Il Sung, Kim Jong Il): never present outside their terms
+        self.historical = [name for name, posts in self.by_name.items() if any(p.historical for p in posts)]
+
+    def present(self, name: str, when: date | None) -> bool:
+        """Whether an official can be a participant on `when`: a leader of the past (`historical` in any of his
+        posts) only inside one of his dated terms (Kim Jong Il before his death), never when the date is unknown;
+        anyone else always (a name as written)."""
+        posts = self.by_name.get(name, [])
+        if not any(p.historical for p in posts):
+            return True
+        return when is not None and any((p.start or p.end) and p.holds_at(when) for p in posts)
 
     def country_of(self, name: str) -> str:
         """Country of an official in the gazetteer ("" when unknown)."""
@@ -208,7 +312,9 @@ class Gazetteer:
         posts = self.by_name.get(name)
         if not posts:
             return None
-        held = [p for p in posts if p.holds_at(when)] or posts
+        held = [p for p in posts if p.holds_at(when)] if when is not None else posts
+        if not held:
+            return None  # known, but in no post on that date: the rank is the one the text gives, if any
         return min((p.rank for p in held), key=rank_order)
 
     def holder(self, country: str, office: str, when: date | None) -> str | None:
@@ -223,11 +329,14 @@ class Gazetteer:
         return max(cands, key=lambda o: o.start or date.min).name
 
 
-def load_gazetteer(path: Path | None = None) -> Gazetteer:
-    """The packaged gazetteer, extended and overridden by the user file at `path` when given."""
+def load_gazetteer(path: Path | None = None, *, officials: bool = True) -> Gazetteer:
+    """The packaged gazetteer, extended and overridden by the user file at `path` when given.
+
+    With `officials` false the named officials are dropped (`monitor eval --no-gazetteer`).
+    """
     base, source = _read(None)
     if path is None:
-        return Gazetteer(base, source)
+        return Gazetteer(base, source, officials=officials)
     extra, extra_source = _read(path)
     Gazetteer(extra, extra_source)  # errors name the user file's own entries
-    return Gazetteer(_merge(base, extra), extra_source)
+    return Gazetteer(_merge(base, extra), extra_source, officials=officials)

@@ -108,6 +108,15 @@ def _start(full: list[str], j: int, entry: _Entry) -> int:
     return st
 
 
+# words of officials' names that are also plain words or titles in this press ("May", "Work", "King", "Win"): a
+# text is not screened as maybe foreign for them (the rest of the name, or the state, still counts)
+_PLAIN_WORDS = frozenset([
+    "may", "work", "king", "queen", "prince", "princess", "sheikh", "emir", "sultan", "mark", "young", "man", "win",
+    "major", "rice", "brown", "bush", "ford", "carter", "green", "hill", "white", "black", "long", "rich", "hope",
+    "grant", "rose", "love", "sun", "lord", "sir", "president", "premier", "minister", "general",
+])
+
+
 class QuickWords:
     """Foreign states (and whether a foreign official may be named) found by word lookups, without a full scan.
 
@@ -150,9 +159,13 @@ class QuickWords:
         # keys whose phrases are all acronyms: the capitals a text must contain for any of them to count
         self.capitals = {k: k[:2].upper() for k, es in self.entries.items() if all(e[3] for e in es)}
         home_words = {w for h in home for w in h}
+        # words of DPRK officials' names ("Kim", "Ri") in a southern or foreign name do not make a text foreign
+        home_words |= {w.lower() for o in gaz.officials if o.country == DPRK for p in (o.name, *o.aliases)
+                       for w in _WORD.findall(fold(p))}
         self.official_words = frozenset(
             w.lower() for o in gaz.officials if o.country != DPRK for p in (o.name, *o.aliases)
-            for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words)
+            for w in _WORD.findall(fold(p)) if len(w) > 2 and w.lower() not in home_words
+            and w.lower() not in _PLAIN_WORDS)
         # a text with none of these words names no foreign official, and no state but by an acronym (counted only
         # in capitals: the "Un" of Kim Jong Un is not the UN) or a generic phrase
         self.acronyms = frozenset(self.capitals)
@@ -168,7 +181,7 @@ class QuickWords:
                 if any(self.capitals[w] in raw for w in self.acronyms & words):
                     return not self.countries(view)  # an acronym in capitals: the full lookup decides
             return not self._generic(view)
-        return self.official_words.isdisjoint(words) and not self.countries(view)
+        return not self._names_official(view) and not self.countries(view)
 
     def countries(self, view: View) -> list[str]:
         """Foreign states named in a text, in order, once each; "anti-Japanese" names none. Cached on the view.
@@ -250,4 +263,14 @@ class QuickWords:
 
     def may_name_official(self, view: Words) -> bool:
         """Whether a text may name a foreign official of the gazetteer (one of their name words occurs)."""
-        return not self.official_words.isdisjoint(view.set)
+        return self._names_official(view)
+
+    def _names_official(self, view: Words) -> bool:
+        """A word of a foreign official's name, written with a capital ("Rice" the name, not the rice harvest)."""
+        hits = self.official_words & view.set
+        if not hits:
+            return False
+        if not isinstance(view, View):
+            return True  # no spelling to look at: it may
+        raw = view.raw
+        return any(w.capitalize() in raw or w.upper() in raw for w in hits)

@@ -82,15 +82,29 @@ class Phrases:
 _RECEIVE = _ws("receive receives received")
 _THINGS = _ws("""greeting greetings message messages letter letters floral flower basket baskets congratulations
 congratulatory card cards reply replies gift gifts wreath wreaths telegram telegrams sympathy sympathies condolence
-condolences condolatory credentials thanks answer answers report new birthday support""")
+condolences condolatory credentials thanks answer answers report new birthday support medal medals order orders
+prize prizes award awards decoration decorations title titles honorary""")
 _MET = _ws("met meets")
 _TALK_CONTEXT = _ws("had has have hold holds held between took")
 _MEAL = _ws("banquet banquets luncheon dinner reception")
 _MEAL_FOR = Phrases(" in honour of ", " in honor of ", " in welcome of ", " for comrade ", " for visiting ",
              " for the visiting ")
-_GUEST = _ws("delegation delegations comrade president premier visiting guests")
+_GUEST = _ws("""delegation delegations comrade president premier visiting guests minister ministers chairman secretary
+embassy diplomats party parliamentarians leader""")
 _CALLS = Phrases(" courtesy call", " courtesy visit", " farewell call", " farewell visit", " strategic dialogue ",
-          " dialogue between ")
+          " dialogue between ", " when meeting ", " while meeting ", " when receiving ", " while receiving ",
+          " meeting with ")
+
+
+_FUTURE = Phrases(" to be held", " will be held", " will hold", " to hold ", " to meet ", " will meet ", " to visit ",
+                  " scheduled ")
+# a "talk" that is a speech or a published work, not a conversation: "the full text of the talk he had with officials"
+_SPEECH = _ws("text texts work works published posted carried speech lecture")
+
+
+def future(w: Words) -> str | None:
+    """Words announcing an event still to come ("Talks to Be Held"): not a meeting that took place."""
+    return w.phrase(_FUTURE)
 
 
 def meeting_cue(w: Words) -> str | None:
@@ -103,7 +117,7 @@ def meeting_cue(w: Words) -> str | None:
             return "meet"
     if "talks" in w.set and w.set & _TALK_CONTEXT:
         return "talks"
-    if "talk" in w.set and ("had" in w.set or "has" in w.set):
+    if "talk" in w.set and ("had" in w.set or "has" in w.set) and w.set.isdisjoint(_SPEECH):
         return "had a talk"
     for verb in _RECEIVE & w.set:
         nxt = w.after(verb, 3)
@@ -124,6 +138,47 @@ def meeting_cue(w: Words) -> str | None:
     return None
 
 
+_HOSTED = _ws("hosted hosts host gave gives given arranged arranges provided")
+_HIGH_BODIES = ("central committee of the workers party of korea", "wpk central committee",
+                "central committee of the wpk", "c c the workers party of korea", "c c of the workers party of korea",
+                "supreme people s assembly", "spa")
+_HIGH_DELEGATION = Phrases(" high-ranking", " high ranking", " high-level", " high level")
+
+
+def high_host(*views: Words) -> str | None:
+    """A meeting whose rank comes from the body that holds it, when the text names nobody: a reception given by the
+    WPK Central Committee or the Supreme People's Assembly (a CC secretary or the SPA chairman hosts), talks
+    between delegations of the WPK and a foreign party (a CC secretary leads), a "high-ranking" delegation."""
+    words = set().union(*(v.set for v in views))
+    joined = " " + " . ".join(" ".join(v.list) for v in views) + " "
+    if words & _MEAL and words & _HOSTED:
+        for body in _HIGH_BODIES:
+            if f" {body} " in joined:
+                return f"reception given by the {body}"
+    if "talks" in words and ("delegations" in words or "delegation" in words):
+        # the WPK and another party: "party" written once more than "Workers' Party" (or the WPK by its initials)
+        wpk = joined.count(" workers party ")
+        if (wpk or " wpk " in joined) and joined.count(" party ") > wpk:
+            return "talks between party delegations"
+    for v in views:
+        if (hit := v.phrase(_HIGH_DELEGATION)) and "delegation" in v.set:
+            return hit + " delegation"
+    return None
+
+
+_BODY = _ws("organization organisation foundation union institute federation committee association")
+_INTERNATIONAL = _ws("international int")
+_MANY = Phrases(" various countries", " different countries", " many countries", " foreign countries")
+
+
+def international_guests(w: Words) -> str | None:
+    """Guests from abroad without a state: an international organization, foundation or union, or the
+    delegations "of various countries"."""
+    if not w.set.isdisjoint(_INTERNATIONAL) and not w.set.isdisjoint(_BODY):
+        return "international " + min(w.set & _BODY)
+    return w.phrase(_MANY)
+
+
 def with_leader(title: Words) -> bool:
     """A joint activity "with Comrade X" (the caller checks that X is a foreign leader)."""
     return "with" in title.set
@@ -137,7 +192,7 @@ def embassy_visit(title: Words) -> bool:
 _NOT_MEETING = _ws("""arrives arrived arrival leaves left departs returns returned ceremony welcoming performance
 wreath wreaths lays laid places basket baskets tours statement commentary commentator greetings greeting message
 messages letter letters congratulations congratulatory condolences sympathy reply cards forum seminar exhibition
-games camping""")
+games camping accuses accused denounces denounced slams censures censured condemns condemned""")
 _NOT_MEETING_PHRASES = Phrases(" back home", " sees off", " see off", " pays tribute", " various places",
                                " different places", " several places")
 
@@ -235,12 +290,16 @@ def abroad(title: Words) -> str | None:
 # -- at home --------------------------------------------------------------------------------------------------
 _SPORT = _ws("""win wins won medal medals championship championships cup olympiad olympic olympics advances
 qualified match league quarterfinals quarterfinal semifinals semi finals final players player footballers team
-tournament contest games sports""")
+tournament contest games sports judoists paddlers wrestlers boxers weightlifters gymnasts athletes ittf fifa
+footballer""")
+
+
+_HONOURED = _ws("receive receives received conferred awarded confers awards")
 
 
 def sport(title: Words) -> str | None:
-    """Sport results (domestic, even abroad), unless a delegation travels."""
-    if not title.set.isdisjoint(_DELEGATION):
+    """Sport results (domestic, even abroad), unless a delegation travels or a medal is an honour received."""
+    if not title.set.isdisjoint(_DELEGATION) or not title.set.isdisjoint(_HONOURED):
         return None
     return title.any(_SPORT)
 
@@ -250,12 +309,35 @@ _HOME_PHRASES = Phrases(" political bureau", " national meeting", " national con
                         " test-fire", " photo session", " in dprk ", " of dprk ")
 
 
+_EVENT = _ws("""festival festivals fair fairs symposium exhibition exhibitions film games contest book marathon
+tourists tourist tourism sightsee sightseeing""")
+_HOME_INTERNATIONAL = _ws("international int participants tourists tourist tourism sightsee sightseeing")
+
+
+def home_international(title: Words) -> str | None:
+    """An "international" festival, fair or symposium held at home, its participants, or foreign tourists touring
+    the country: domestic events, whatever guests take part."""
+    if title.set.isdisjoint(_EVENT) or title.set.isdisjoint(_HOME_INTERNATIONAL):
+        return None
+    return "international event at home: " + min(title.set & _EVENT)
+
+
 def home_event(title: Words) -> str | None:
     """Party meetings, inspections, tests and other events at home."""
-    return title.any(_HOME) or title.phrase(_HOME_PHRASES)
+    return title.any(_HOME) or title.phrase(_HOME_PHRASES) or home_international(title)
 
 
 _HISTORY = Phrases(" anti-japanese", " fatherland liberation war", " overseas military operations")
+
+
+_INTER_KOREAN = _ws("reunification north-south inter-korean traitor traitors")
+_INTER_KOREAN_PHRASES = Phrases(" north-south", " inter-korean", " lee myung bak", " park geun hye", " lee group",
+                                " south side", " north and south")
+
+
+def inter_korean(w: Words) -> str | None:
+    """Relations with the south: reunification, north-south contacts, its rulers by name."""
+    return w.any(_INTER_KOREAN) or w.phrase(_INTER_KOREAN_PHRASES)
 
 
 def anti_history(w: Words) -> str | None:
@@ -279,7 +361,7 @@ def foreign_memorial(w: Words) -> str | None:
 _TITLE_CUES = (_RECEIVE | _MET | _MEAL | _DIPLOMATIC | _DELEGATION | _MINISTER | _OVERSEAS_WORDS | _ABROAD
                | _ws("""meet talks talk credentials envoy inaugural inauguration courtesy farewell dialogue leaves left
                arrives comments yo paper answers answer charge corps mission missions analyst asia latin middle
-               countries cpv tower towers soviet volunteers"""))
+               countries cpv tower towers soviet volunteers reunification traitor traitors south"""))
 # a phrase cue whose words are common alone: the title counts when one of these phrases is in it
 _TITLE_PHRASE_CUES = Phrases(" world political")
 

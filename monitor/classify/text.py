@@ -16,15 +16,32 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _SKIPPED = frozenset({"the"})
 
 
+# the apostrophe of McCune-Reischauer aspirates ("Ch'oe", "P'yongyang", "Kim Ch'ol"): dropped, as in the usual
+# spelling ("Choe"); "Workers'", "People's" and "don't" keep theirs
+_MR_APOSTROPHE = re.compile(r"(?<=[CKPTckpt])'(?=[aeiouwy])|(?<=[CKPTckpt]h)'(?=[aeiouwy])")
+
+
 def fold(text: str) -> str:
-    """Plain ASCII letters (accents dropped), straight quotes and hyphens: the text every rule reads."""
+    """Plain ASCII letters (accents dropped), straight quotes and hyphens, and no McCune-Reischauer apostrophes
+    ("Ch'oe" is "Choe"): the text every rule reads."""
     if text.isascii():  # the common case: nothing to translate (every character mapped below is non-ASCII)
-        return text
+        return _unapostrophe(text)
     text = text.translate(_QUOTES)
     if text.isascii():
-        return text
+        return _unapostrophe(text)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _unapostrophe("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _unapostrophe(text: str) -> str:
+    """The text without McCune-Reischauer apostrophes; the pattern is tried only where one may stand (cheap tests
+    rule out most texts, whose apostrophes are "Workers'" and "People's")."""
+    if "'" not in text:
+        return text
+    if "h'" in text or "k'" in text or "p'" in text or "t'" in text or "K'" in text or "P'" in text \
+            or "T'" in text or "C'" in text:
+        return _MR_APOSTROPHE.sub("", text)
+    return text
 
 
 def _single_spaced(text: str) -> bool:
