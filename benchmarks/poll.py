@@ -24,7 +24,7 @@ from benchmarks.timing import median
 from monitor.config import load_settings
 from monitor.logging import configure_logging
 from monitor.pipeline import run_source
-from monitor.runner import close_context, enabled_sources, open_context, run_all
+from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
 
 ENTRIES = 15
 

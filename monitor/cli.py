@@ -90,33 +90,22 @@ def run(
 ) -> None:
     """Run the daemon (or one pass with --once: exit 0 all fine, 1 some source failed, 2 bad usage/config)."""
     from monitor.classify.gazetteer import GazetteerError
-    from monitor.instance import AlreadyRunning, InstanceLock
+    from monitor.runtime.instance import AlreadyRunning
 
     s = settings()
     if once:
-        from monitor.runner import close_context, enabled_sources, open_context, preload_delivery, run_all
+        from monitor.runtime.app import Poller
 
-        lock = InstanceLock(s.db_path)
         try:
-            lock.acquire("monitor run --once")
-            sources = enabled_sources(s, source)
-            ctx = open_context(s)
+            poller = Poller(s, holder="monitor run --once")
         except (ConfigError, StoreError, GazetteerError, AlreadyRunning) as exc:
-            lock.release()
             fail(str(exc))
-        preload_delivery()
-        try:
-            summaries = run_all(ctx, sources)
-            from monitor.dispatch import Dispatcher
-
-            dispatcher = Dispatcher(s, ctx.store)
+        with poller:
             try:
-                delivered = dispatcher.run_once()
-            finally:
-                dispatcher.close()
-        finally:
-            close_context(ctx)
-            lock.release()
+                summaries = poller.poll(source)
+            except ConfigError as exc:
+                fail(str(exc))
+            delivered = poller.deliver()
         failed = [x for x in summaries if x.failed]
         for x in failed:
             err.print(f"{x.source}: {x.status}: {x.error}", markup=False, highlight=False)
@@ -126,7 +115,7 @@ def run(
         err.print(f"{len(summaries)} sources, {len(failed)} failed, {new} new items, {delivered.sent} alerts sent",
                   markup=False, highlight=False)
         raise typer.Exit(1 if failed else 0)
-    from monitor.daemon import Daemon
+    from monitor.runtime.daemon import Daemon
 
     if source:
         fail("--source works with --once only")
@@ -208,36 +197,30 @@ def demo(
     import tempfile
     from datetime import date
 
-    from monitor.demo import DemoServer, demo_config, sample_stories
-    from monitor.dispatch import Dispatcher
-    from monitor.runner import close_context, enabled_sources, open_context, run_all
+    from monitor.runtime.app import Poller
+    from monitor.runtime.demo import demo_config, demo_site, sample_stories
 
     work = directory or Path(tempfile.mkdtemp(prefix="monitor-demo-"))
     work.mkdir(parents=True, exist_ok=True)
-    server = DemoServer(sample_stories(date.today()))
+    site = demo_site(sample_stories(date.today()))
     try:
         path = work / "monitor.toml"
-        path.write_text(demo_config(server.base), encoding="utf-8")
+        path.write_text(demo_config(site.base), encoding="utf-8")
         s = load_settings(path)
         configure_logging("warning", "console")
-        ctx = open_context(s)
-        try:
-            summaries = run_all(ctx, enabled_sources(s))
-            dispatcher = Dispatcher(s, ctx.store)
-            dispatcher.run_once()
-            dispatcher.close()
-            print_items(ctx.store.items())
-        finally:
-            close_context(ctx)
+        with Poller(s, holder="monitor demo") as poller:
+            summaries = poller.poll()
+            poller.deliver()
+            print_items(poller.ctx.store.items())
         for x in summaries:
             out.print(f"source {x.source}: {x.status}, {x.entries} entries, {x.new_items} new items", highlight=False)
-        for hook in server.webhooks:
-            body: Any = hook["body"]
+        for hook in site.posts():
+            body: Any = hook.json()
             data = body.get("data", {})
             out.print(f"webhook received: {body.get('type')}: {data.get('title')} "
                       f"({', '.join(data.get('participants', []))})", highlight=False)
     finally:
-        server.close()
+        site.close()
     out.print(f"\nDemo config and database are in {work}. Explore them with:\n"
               f"  monitor --config {path} status\n  monitor --config {path} items --category meeting\n"
               f"  monitor --config {path} alerts", highlight=False)

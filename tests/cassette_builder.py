@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from monitor.demo import SampleStory, kcna_article, kcna_listing
+from monitor.runtime.demo import SampleStory, kcna_article, kcna_listing
 from tests.sitekit import EXTERNAL, LATEST
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"

@@ -9,7 +9,7 @@ import pytest
 
 from monitor.config import load_settings
 from monitor.pipeline import run_source
-from monitor.runner import close_context, open_context
+from monitor.runtime.runner import close_context, open_context
 from tests.cassette_builder import CASSETTES, HOST, STORIES, cassettes, render
 from tests.conftest import write_config
 from tests.sitekit import EXTERNAL, LATEST

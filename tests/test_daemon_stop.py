@@ -74,7 +74,7 @@ def test_a_stuck_job_withholds_the_watchdog(tmp_path: Path, site: LocalSite, mon
     import threading
 
     from monitor.config import load_settings
-    from monitor.daemon import Daemon
+    from monitor.runtime.daemon import Daemon
 
     cfg = slow_config(tmp_path, site, 0.0)
     daemon = Daemon(load_settings(cfg))
@@ -103,8 +103,4 @@ def test_a_stuck_job_withholds_the_watchdog(tmp_path: Path, site: LocalSite, mon
         assert len(pings) == 2
     finally:
         release.set()
-        daemon.dispatcher.close()
-        from monitor.runner import close_context
-
-        close_context(daemon.ctx)
-        daemon.lock.release()
+        daemon.poller.close()

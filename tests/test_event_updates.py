@@ -8,7 +8,7 @@ from pathlib import Path
 from monitor.config import load_settings
 from monitor.events import MeetingReport, attach_report
 from monitor.pipeline import run_source
-from monitor.runner import close_context, open_context
+from monitor.runtime.runner import close_context, open_context
 from monitor.store import Store, iso
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Story, publish

@@ -19,7 +19,7 @@ from monitor.config import ConfigError, FetchSettings, load_settings
 from monitor.fetch import Fetcher, FetchError
 from monitor.netpolicy import OriginPolicy, address_kind
 from monitor.pipeline import run_source
-from monitor.runner import close_context, open_context
+from monitor.runtime.runner import close_context, open_context
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Story, kcna_listing, publish
 

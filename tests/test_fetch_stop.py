@@ -15,7 +15,7 @@ import pytest
 from monitor.config import FetchSettings, load_settings
 from monitor.fetch import Fetcher, FetchError
 from monitor.pipeline import RunSummary, _fetch_articles, _plan
-from monitor.runner import close_context, open_context
+from monitor.runtime.runner import close_context, open_context
 from monitor.sources import get_adapter
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Reply, Story, publish

@@ -12,7 +12,7 @@ from monitor import pipeline
 from monitor.config import Settings, load_settings
 from monitor.models import Entry, Listing
 from monitor.pipeline import Context, run_source
-from monitor.runner import close_context, open_context, run_all
+from monitor.runtime.runner import close_context, open_context, run_all
 from monitor.store import Store, utcnow
 from tests.conftest import write_config
 from tests.sitekit import EXTERNAL, LATEST, LocalSite, Story, publish

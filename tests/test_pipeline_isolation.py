@@ -13,7 +13,7 @@ from monitor import pipeline
 from monitor.classify import Classifier
 from monitor.config import Settings, load_settings
 from monitor.pipeline import Context, run_source
-from monitor.runner import close_context, open_context
+from monitor.runtime.runner import close_context, open_context
 from monitor.store import Store
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Story, publish

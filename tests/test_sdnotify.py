@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.sdnotify import Notifier
+from monitor.runtime.sdnotify import Notifier
 
 # The suite blocks network access (pytest-recording); local Unix socket paths and abstract names are fine.
 pytestmark = pytest.mark.block_network(allowed_hosts=["/", "\x00"])

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from monitor.demo import SampleStory, kcna_article, kcna_listing
 from monitor.models import Document, LayoutNotRecognised
+from monitor.runtime.demo import SampleStory, kcna_article, kcna_listing
 from monitor.sources import get_adapter, memo
 
 PAGE_URL = "http://www.kcna.kp/en/article/list/a666dda1282180e0ee1b4427b0574ae7"

@@ -159,7 +159,7 @@ def test_items_waiting_for_the_index_are_not_corruption(tmp_path: Path) -> None:
 
 def test_a_locked_database_leaves_the_batch_for_later(tmp_path: Path) -> None:
     """While another process holds the write lock, `index_new_items` logs and returns 0; the next call indexes."""
-    from monitor.runner import index_new_items
+    from monitor.runtime.runner import index_new_items
 
     store = make_store(tmp_path)
     item = add_item(store, "Silkworm Breeding Station Expands", teaser="Cocoons of a new strain.")

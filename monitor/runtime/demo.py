@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
-import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from monitor.runtime.localsite import LocalSite
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -78,47 +77,13 @@ def sample_stories(today: date) -> list[SampleStory]:
     ]
 
 
-class DemoServer:
-    """Serves the sample pages and receives webhooks, on 127.0.0.1 only."""
-
-    def __init__(self, stories: list[SampleStory]) -> None:
-        self.routes: dict[str, bytes] = {LATEST: kcna_listing(stories).encode()}
-        for s in stories:
-            self.routes[f"/en/article/detail/{s.hexid()}"] = kcna_article(s).encode()
-        self.webhooks: list[dict[str, object]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                body = server.routes.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                server.webhooks.append({"headers": dict(self.headers.items()),
-                                        "body": json.loads(self.rfile.read(length) or b"{}")})
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def demo_site(stories: list[SampleStory]) -> LocalSite:
+    """A local site serving the sample listing and articles; the webhook deliveries it receives are its POSTs."""
+    site = LocalSite()
+    site.put(LATEST, kcna_listing(stories))
+    for s in stories:
+        site.put(f"/en/article/detail/{s.hexid()}", kcna_article(s))
+    return site
 
 
 DEMO_SECRET = "whsec_" + "ZGVtby1zZWNyZXQtZm9yLWxvY2FsLXVzZQ=="

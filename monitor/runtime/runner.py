@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import threading
 from collections import defaultdict, deque
@@ -50,12 +49,6 @@ def _load_classifier(gazetteer: Path | None, into: Future[Classifier]) -> None:
         into.set_result(Classifier.load(gazetteer))
     except BaseException as exc:  # handed to the first user of the classifier
         into.set_exception(exc)
-
-
-def preload_delivery() -> None:
-    """Import the alert channels in the background, while a run waits on the network."""
-    threading.Thread(target=importlib.import_module, args=("monitor.dispatch",), name="preload-dispatch",
-                     daemon=True).start()
 
 
 def close_context(ctx: Context) -> None:

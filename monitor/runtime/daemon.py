@@ -19,12 +19,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import __version__
 from monitor.config import Settings, SourceSettings
-from monitor.dispatch import Dispatcher
-from monitor.instance import InstanceLock
 from monitor.logging import get_logger
 from monitor.pipeline import Context, run_source
-from monitor.runner import close_context, enabled_sources, index_new_items, open_context
-from monitor.sdnotify import Notifier
+from monitor.runtime.app import Poller
+from monitor.runtime.runner import enabled_sources, index_new_items
+from monitor.runtime.sdnotify import Notifier
 
 log = get_logger("daemon")
 HEARTBEAT_SECONDS = 5.0
@@ -49,15 +48,10 @@ class Daemon:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.lock = InstanceLock(settings.db_path)
-        self.lock.acquire("monitor run")  # AlreadyRunning when another daemon has this database
         self.stop_event = threading.Event()
-        try:
-            self.ctx: Context = open_context(settings, stop=self.stop_event)
-        except BaseException:
-            self.lock.release()
-            raise
-        self.dispatcher = Dispatcher(settings, self.ctx.store, stop=self.stop_event)
+        self.poller = Poller(settings, holder="monitor run", stop=self.stop_event)  # AlreadyRunning when taken
+        self.ctx: Context = self.poller.ctx
+        self.dispatcher = self.poller.dispatcher
         self.notifier = Notifier()
         self._busy = 0  # jobs under way
         self._busy_cond = threading.Condition()
@@ -215,7 +209,5 @@ class Daemon:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(0)  # the worker threads cannot be interrupted; the kernel frees the lock
-            self.dispatcher.close()
-            close_context(self.ctx)
-            self.lock.release()
+            self.poller.close()
             log.info("daemon stopped")

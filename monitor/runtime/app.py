@@ -1,0 +1,59 @@
+"""The parts of a polling process, wired once: `monitor run`, `monitor run --once` and `monitor demo` all open a
+`Poller` and differ only in how they drive it."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from monitor.config import Settings, SourceSettings
+from monitor.dispatch import Dispatcher, DispatchSummary
+from monitor.pipeline import Context, RunSummary
+from monitor.runtime.instance import InstanceLock
+from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
+
+
+class Poller:
+    """The database lock, store, fetcher, classifier and dispatcher of one process that polls and alerts.
+
+    Opening takes the database's lock first (AlreadyRunning when another process has it), so two processes never
+    poll or dispatch on one database. `stop`, when set, cuts fetches and deliveries short.
+    """
+
+    def __init__(self, settings: Settings, *, holder: str, stop: threading.Event | None = None) -> None:
+        self.settings = settings
+        self.stop = stop or threading.Event()
+        self.lock = InstanceLock(settings.db_path)
+        self.lock.acquire(holder)
+        try:
+            self.ctx: Context = open_context(settings, stop=self.stop)
+        except BaseException:
+            self.lock.release()
+            raise
+        self.dispatcher = Dispatcher(settings, self.ctx.store, stop=self.stop)
+
+    def poll(self, names: list[str] | None = None) -> list[RunSummary]:
+        """One pass over the enabled sources (or those named), hosts in parallel."""
+        return run_all(self.ctx, self.sources(names))
+
+    def sources(self, names: list[str] | None = None) -> list[SourceSettings]:
+        """The sources a pass polls: every enabled one, or those named (ConfigError for an unknown name)."""
+        return enabled_sources(self.settings, names)
+
+    def deliver(self) -> DispatchSummary:
+        """Deliver every alert that is due."""
+        return self.dispatcher.run_once()
+
+    def close(self) -> None:
+        """Close the channels, the fetcher and the database, then give the lock up."""
+        try:
+            self.dispatcher.close()
+            close_context(self.ctx)
+        finally:
+            self.lock.release()
+
+    def __enter__(self) -> Poller:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
