@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 SEED = 20261202
 CASES = int(os.environ.get("MONITOR_FUZZ_CASES", "400"))
 SECONDS = float(os.environ.get("MONITOR_FUZZ_SECONDS", "9"))
-CLASSIFIER_CASES = int(os.environ.get("MONITOR_FUZZ_CLASSIFIER_CASES", "400"))
+CLASSIFIER_CASES = int(os.environ.get("MONITOR_FUZZ_CLASSIFIER_CASES", "3000"))
 CLASSIFIER_SECONDS = float(os.environ.get("MONITOR_FUZZ_CLASSIFIER_SECONDS", "4"))
 #: No single parse or classification may take longer than this.
 CALL_LIMIT = 1.0
@@ -174,7 +174,6 @@ def test_fuzz_adapters() -> None:
                 assert all(len(e.title) <= 1000 for e in listing.entries)
             _timed(f"{label} article", adapter.parse_article, doc)
         done += 1
-    print(f"fuzz: {done} cases")
     assert done >= min(CASES, 20), f"only {done} cases ran in {SECONDS} s"
 
 
