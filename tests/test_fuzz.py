@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -142,13 +144,36 @@ def _cases() -> Iterator[tuple[str, bytes]]:
         yield "+".join(kinds), page
 
 
+class _Overrun(Exception):
+    """A call ran far past its time limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds`, so that a runaway call fails the test instead of hanging it."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise _Overrun
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _timed(label: str, call: Callable[..., Any], *args: Any) -> Any:
     """The result of `call`; None for LayoutNotRecognised. Fails on any other exception or a slow call."""
     start = time.perf_counter()
     try:
-        result = call(*args)
+        with _time_limit(10 * CALL_LIMIT):
+            result = call(*args)
     except LayoutNotRecognised:
         result = None
+    except _Overrun:
+        raise AssertionError(f"{label}: still running after {10 * CALL_LIMIT:.0f} s") from None
     except Exception as exc:  # the point of the test: report which case broke what
         raise AssertionError(f"{label}: {type(exc).__name__}: {exc}") from exc
     elapsed = time.perf_counter() - start
