@@ -60,6 +60,10 @@ def _strip_stamp(title: str, memo: PageMemo) -> str:
     return stripped
 
 
+#: Characters of a stamp's text read (`[Juche113.12.10.]` is 17): the cache below is keyed by it.
+_MAX_STAMP = 100
+
+
 @lru_cache(maxsize=4096)
 def _stamp_date(text: str) -> date | None:
     """The date of a stamp such as `[2026.7.19.]`; None for text that is not a date (a name in its own <nobr>)."""
@@ -121,7 +125,7 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[Any], bool] | N
                 elif not current[0]:
                     current[0] = _link_title(node, memo)
             elif current is not None and current[1] is None:
-                current[1] = _stamp_date(node.text())
+                current[1] = _stamp_date(node.text()[:_MAX_STAMP])
         except Exception as exc:  # one unreadable link or stamp never loses the rest of the listing
             warnings.append(f"node {position} of the listing could not be read ({type(exc).__name__}: "
                             f"{str(exc)[:200]}); skipped")

@@ -46,15 +46,23 @@ _CARD_LINKS = "h2 > a[href], h3 > a[href], h4 > a[href], h5 > a[href]"
 _HEADINGS = "h1, h2, h3, h4, h5, h6, .section-title, .block-title"
 #: Headings (or meta-line candidates) read at most: each read costs the size of what the element holds.
 _MAX_HEADINGS = 64
+#: An outlet label is shorter than this (anything longer names no outlet; the cache is keyed by labels).
+_MAX_LABEL = 200
 #: A "More From" heading holds less text than this; its block is at most this many levels above it.
 _MAX_HEADING_TEXT = 200
 _MAX_LEVELS = 16
 _NOT_TEASER = frozenset({"articled-date", "broadcast-head", "article-source", "source"})
 
 
-@lru_cache(maxsize=1024)
 def known_outlet(label: str) -> str | None:
     """The label when it names a DPRK outlet KCNA Watch mirrors ("Naenara (En)", "KCNA"), else None."""
+    if len(label) > _MAX_LABEL:
+        label = label.strip()
+    return _known_outlet(label) if len(label) <= _MAX_LABEL else None
+
+
+@lru_cache(maxsize=1024)
+def _known_outlet(label: str) -> str | None:
     label = tidy_text(label)
     for outlet in _OUTLETS:
         if label == outlet or label.startswith(outlet + " ("):
@@ -175,7 +183,7 @@ def _read_node(node: Any, current: _Card | None, cards: dict[str, _Card], skip: 
             current.published = parse_date(node.text())
     elif "article-source" in classes or "source-name" in classes:
         if current.outlet is None:
-            current.outlet = known_outlet(node.text()[:200])
+            current.outlet = known_outlet(node.text())
     elif current.teaser is None and node.tag_id == TAG_P and not _NOT_TEASER.intersection(classes):
         text = node_text(node, memo=memo.texts)
         if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):

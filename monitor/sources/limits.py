@@ -69,13 +69,19 @@ def cut_text(text: str, limit: int) -> str:
     return head.rstrip() + ELLIPSIS
 
 
-def sane_date(published: date | None, captured: datetime) -> date | None:
-    """`published` when it is plausible: within MIN_YEAR..MAX_YEAR and at most FUTURE_DAYS after the capture."""
+def latest_date(captured: datetime) -> date:
+    """The latest plausible publication date of a page captured at `captured`."""
+    return capture_day(captured) + timedelta(days=FUTURE_DAYS)
+
+
+def sane_date(published: date | None, captured: datetime, latest: date | None = None) -> date | None:
+    """`published` when it is plausible: within MIN_YEAR..MAX_YEAR and at most FUTURE_DAYS after the capture
+    (`latest`: that last day, when already known)."""
     if published is None:
         return None
     if not MIN_YEAR <= published.year <= MAX_YEAR:
         return None
-    if published > capture_day(captured) + timedelta(days=FUTURE_DAYS):
+    if published > (latest or latest_date(captured)):
         return None
     return published
 
@@ -97,8 +103,9 @@ def _tidy(warnings: list[str]) -> bool:
     return len(warnings) <= MAX_WARNINGS and all(len(w) <= MAX_WARNING for w in warnings)
 
 
-def bound_entry(entry: Entry, position: int, captured: datetime, warnings: list[str]) -> Entry | None:
-    """The entry within the bounds (cut or undated as needed, with a warning), or None to skip it."""
+def bound_entry(entry: Entry, position: int, latest: date, warnings: list[str]) -> Entry | None:
+    """The entry within the bounds (cut or undated as needed, with a warning), or None to skip it; `latest` is
+    the latest plausible date (`latest_date`)."""
     if len(entry.url) > MAX_URL:
         warnings.append(f"entry {position} {_label(entry.title)}: URL of {len(entry.url)} characters "
                         f"(limit {MAX_URL}); skipped")
@@ -114,7 +121,8 @@ def bound_entry(entry: Entry, position: int, captured: datetime, warnings: list[
                         f"to {MAX_TEASER}")
     if entry.outlet is not None and len(entry.outlet) > MAX_TITLE:
         changes["outlet"] = cut_text(entry.outlet, MAX_TITLE)
-    if entry.published is not None and sane_date(entry.published, captured) is None:
+    published = entry.published
+    if published is not None and not (MIN_YEAR <= published.year <= MAX_YEAR and published <= latest):
         changes["published"] = None
         warnings.append(f"entry {position} {_label(entry.title)}: implausible date {entry.published} "
                         f"treated as missing")
@@ -126,8 +134,9 @@ def bound_listing(listing: Listing, doc: Document, notes: list[str]) -> Listing:
     warnings: list[str] = list(notes)
     entries: list[Entry] = []
     changed = bool(notes)
+    latest = latest_date(doc.fetched_at)
     for position, entry in enumerate(listing.entries[:MAX_ENTRIES], 1):
-        bounded = bound_entry(entry, position, doc.fetched_at, warnings)
+        bounded = bound_entry(entry, position, latest, warnings)
         changed = changed or bounded is not entry
         if bounded is not None:
             entries.append(bounded)
