@@ -26,10 +26,10 @@ from typing import Any
 from benchmarks import pages
 from benchmarks.report import Section, fmt
 from benchmarks.timing import median, ratios
-from monitor import pipeline
 from monitor.classify import Classification, Classifier
 from monitor.config import Settings, SourceSettings
-from monitor.fetch import Fetcher
+from monitor.ingest import pipeline
+from monitor.ingest.fetch import Fetcher
 from monitor.models import Entry, Listing
 from monitor.normalize import canonical_url, content_hash, item_key, normalize_text, story_key
 from monitor.store import Store, utcnow

@@ -22,8 +22,8 @@ from benchmarks.report import Section
 from benchmarks.sites import Site
 from benchmarks.timing import median
 from monitor.config import load_settings
+from monitor.ingest.pipeline import run_source
 from monitor.logging import configure_logging
-from monitor.pipeline import run_source
 from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
 
 ENTRIES = 15

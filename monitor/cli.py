@@ -268,7 +268,7 @@ def alerts_list(
 @alerts_app.command("retry")
 def alerts_retry(alert_id: Annotated[str, typer.Argument(help="The alert id (see `monitor alerts`).")]) -> None:
     """Put a dead alert back in line and try to deliver it now."""
-    from monitor.dispatch import Dispatcher
+    from monitor.alerts.dispatch import Dispatcher
     from monitor.store.outbox import retry
 
     s = settings()
@@ -303,7 +303,7 @@ def alerts_test() -> None:
     from datetime import UTC, datetime
 
     from monitor.alerts import AlertMessage
-    from monitor.dispatch import Dispatcher
+    from monitor.alerts.dispatch import Dispatcher
 
     s = settings()
     dispatcher = Dispatcher(s, open_store(s))
@@ -393,7 +393,7 @@ def reclassify(
     all_items: Annotated[bool, typer.Option("--all", help="Redo every item, not only older versions.")] = False,
 ) -> None:
     """Classify stored items again after the rules or the gazetteer changed."""
-    from monitor.reclassify import reclassify_items
+    from monitor.classify.reclassify import reclassify_items
 
     s = settings()
     changed, total = reclassify_items(s, open_store(s), everything=all_items)
@@ -431,7 +431,7 @@ def check(
     else:
         if source is None or url is None:
             fail("a live fetch needs a SOURCE from the config; use --file for a saved page")
-        from monitor.fetch import Fetcher, FetchError
+        from monitor.ingest.fetch import Fetcher, FetchError
 
         with Fetcher(s.fetch) as fetcher:
             try:
@@ -570,7 +570,7 @@ def doctor(
     no_sources: Annotated[bool, typer.Option("--no-sources", help="Skip the live fetch of each source.")] = False,
 ) -> None:
     """Check config, database, SQLite, every source and alert channel, and say what to do about each problem."""
-    from monitor.doctor import run_checks
+    from monitor.runtime.doctor import run_checks
 
     s = settings()
     checks = run_checks(s, sources=not no_sources)

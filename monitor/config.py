@@ -109,7 +109,7 @@ class SourceSettings(_Strict):
     @property
     def shown_url(self) -> str:
         """The source URL as shown, logged, stored and sent: a password in it replaced by ***."""
-        from monitor.redact import redact_url
+        from monitor.ingest.redact import redact_url
 
         return redact_url(str(self.url))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from monitor.decoding import decode_html
+from monitor.ingest.decoding import decode_html
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from monitor.cli import app
 from monitor.config import load_settings
-from monitor.pipeline import run_source
+from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context
 from tests.cassette_builder import CASSETTES, HOST, STORIES
 from tests.conftest import write_config

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from monitor.classify import compiled
-from monitor.doctor import check_classifier
+from monitor.runtime.doctor import check_classifier
 
 REPO = Path(__file__).resolve().parents[1]
 

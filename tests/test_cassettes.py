@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_settings
-from monitor.pipeline import run_source
+from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context
 from tests.cassette_builder import CASSETTES, HOST, STORIES, cassettes, render
 from tests.conftest import write_config

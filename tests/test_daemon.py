@@ -180,7 +180,7 @@ def test_alert_survives_a_kill_between_store_and_send(tmp_path: Path, site: Loca
 def test_search_index_job_indexes_what_the_runs_stored(tmp_path: Path, site: LocalSite) -> None:
     """The daemon schedules a full-text index batch, and the batch adds every item its source runs stored."""
     from monitor.config import load_settings
-    from monitor.pipeline import run_source
+    from monitor.ingest.pipeline import run_source
     from monitor.runtime.daemon import SEARCH_INDEX_SECONDS, Daemon
     from monitor.runtime.runner import close_context
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.digest import queue_digest
+from monitor.alerts.digest import queue_digest
 from monitor.store import Store, iso
 
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from monitor.cli import app
 from monitor.config import load_settings
-from monitor.doctor import run_checks
+from monitor.runtime.doctor import run_checks
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Story, publish
 from tests.test_pipeline import DAY

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from monitor.alerts.events import MeetingReport, attach_report
 from monitor.config import load_settings
-from monitor.events import MeetingReport, attach_report
-from monitor.pipeline import run_source
+from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context
 from monitor.store import Store, iso
 from tests.conftest import write_config

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_settings
-from monitor.pipeline import run_source
+from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context, run_all
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Reply, Story, kcna_listing, publish

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from monitor.config import FetchSettings
-from monitor.fetch import Fetcher, FetchError, HostGate
-from monitor.httppolicy import parse_retry_after
+from monitor.ingest.fetch import Fetcher, FetchError, HostGate
+from monitor.ingest.httppolicy import parse_retry_after
 from tests.sitekit import LocalSite, Reply, Request
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 
 from monitor.config import FetchSettings
-from monitor.contentcoding import DecodingError, codings, decoded
-from monitor.decoding import decode_html, sniff_charset
-from monitor.fetch import Fetcher, FetchError
+from monitor.ingest.contentcoding import DecodingError, codings, decoded
+from monitor.ingest.decoding import decode_html, sniff_charset
+from monitor.ingest.fetch import Fetcher, FetchError
 from tests.sitekit import LocalSite
 
 PAGE = ("<html><body><main><article><h1>Orchard News</h1>"

@@ -14,11 +14,11 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from monitor import netguard
 from monitor.config import ConfigError, FetchSettings, load_settings
-from monitor.fetch import Fetcher, FetchError
-from monitor.netpolicy import OriginPolicy, address_kind
-from monitor.pipeline import run_source
+from monitor.ingest import netguard
+from monitor.ingest.fetch import Fetcher, FetchError
+from monitor.ingest.netpolicy import OriginPolicy, address_kind
+from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Story, kcna_listing, publish

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from monitor.config import FetchSettings, load_settings
-from monitor.fetch import Fetcher, FetchError
-from monitor.pipeline import RunSummary, _fetch_articles, _plan
+from monitor.ingest.fetch import Fetcher, FetchError
+from monitor.ingest.pipeline import RunSummary, _fetch_articles, _plan
 from monitor.runtime.runner import close_context, open_context
 from monitor.sources import get_adapter
 from tests.conftest import write_config

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor import pipeline
 from monitor.config import Settings, load_settings
+from monitor.ingest import pipeline
+from monitor.ingest.pipeline import Context, run_source
 from monitor.models import Entry, Listing
-from monitor.pipeline import Context, run_source
 from monitor.runtime.runner import close_context, open_context, run_all
 from monitor.store import Store, utcnow
 from tests.conftest import write_config
@@ -146,7 +146,7 @@ def test_a_crash_before_commit_loses_nothing(tmp_path: Path, site: LocalSite, ct
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """If storing fails midway the run leaves no half-written items and is recorded as failed; the next run stores
     them all."""
-    import monitor.pipeline as pipeline
+    import monitor.ingest.pipeline as pipeline
 
     publish(site, LATEST, [PEARS, BRIDGE])
     ctx = ctx_for(make(tmp_path, site, {"latest": LATEST}))  # type: ignore[operator]

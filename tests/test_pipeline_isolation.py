@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor import pipeline
 from monitor.classify import Classifier
 from monitor.config import Settings, load_settings
-from monitor.pipeline import Context, run_source
+from monitor.ingest import pipeline
+from monitor.ingest.pipeline import Context, run_source
 from monitor.runtime.runner import close_context, open_context
 from monitor.store import Store
 from tests.conftest import write_config

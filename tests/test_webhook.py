@@ -20,7 +20,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from monitor.alerts import AlertMessage
 from monitor.alerts.webhook import backoff_delay, redact_url, send_webhook, sign, webhook_body
-from monitor.httppolicy import parse_retry_after
+from monitor.ingest.httppolicy import parse_retry_after
 
 SECRET = "whsec_" + base64.b64encode(b"a test secret of 32 bytes length").decode()
 

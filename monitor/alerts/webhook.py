@@ -25,7 +25,7 @@ import httpx
 from monitor.alerts import MAX_RETRY_AFTER, AlertMessage, DeliveryResult
 from monitor.alerts.channels import Probe
 from monitor.config import DEFAULT_USER_AGENT, ConfigError, Settings
-from monitor.httppolicy import backoff, parse_retry_after, transient
+from monitor.ingest.httppolicy import backoff, parse_retry_after, transient
 
 SECRET_PREFIX = "whsec_"
 MAX_EXCERPT_BYTES = 64 * 1024  # read at most this much of an error answer

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from types import TracebackType
 
+from monitor.alerts.dispatch import Dispatcher, DispatchSummary
 from monitor.config import Settings, SourceSettings
-from monitor.dispatch import Dispatcher, DispatchSummary
-from monitor.pipeline import Context, RunSummary
+from monitor.ingest.pipeline import Context, RunSummary
 from monitor.runtime.instance import InstanceLock
 from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
 

@@ -19,8 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import __version__
 from monitor.config import Settings, SourceSettings
+from monitor.ingest.pipeline import Context, run_source
 from monitor.logging import get_logger
-from monitor.pipeline import Context, run_source
 from monitor.runtime.app import Poller
 from monitor.runtime.runner import enabled_sources, index_new_items
 from monitor.runtime.sdnotify import Notifier
@@ -126,7 +126,7 @@ class Daemon:
             log.error("cannot write feeds", error=str(exc), dir=str(archive.feeds_dir))
 
     def _digest_job(self) -> None:
-        from monitor.digest import queue_digest
+        from monitor.alerts.digest import queue_digest
 
         if queue_digest(self.ctx.store, self.ctx.channels, self.settings.alerts.rules.digest_minutes):
             self.dispatcher.run_once()

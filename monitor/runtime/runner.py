@@ -10,9 +10,9 @@ from pathlib import Path
 
 from monitor.classify import Classifier
 from monitor.config import Settings, SourceSettings
-from monitor.fetch import Fetcher, host_key
+from monitor.ingest.fetch import Fetcher, host_key
+from monitor.ingest.pipeline import Context, RunSummary, run_source
 from monitor.logging import get_logger
-from monitor.pipeline import Context, RunSummary, run_source
 from monitor.store import Store
 from monitor.store.outbox import release_stale_claims
 

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from monitor.alerts.channels import enabled_channels
+from monitor.alerts.events import MeetingReport, attach_report, event_payload
 from monitor.classify import Classification, Classifier, canonical_name
 from monitor.config import Settings, SourceSettings
-from monitor.events import MeetingReport, attach_report, event_payload
-from monitor.fetch import Fetcher, FetchError
+from monitor.ingest.fetch import Fetcher, FetchError
+from monitor.ingest.netpolicy import OriginPolicy
+from monitor.ingest.redact import redact_text, strip_userinfo
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
-from monitor.netpolicy import OriginPolicy
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
-from monitor.redact import redact_text, strip_userinfo
 from monitor.sources import get_adapter
 from monitor.store import Store, Tx, iso, runs, utcnow
 from monitor.store.outbox import enqueue

@@ -9,9 +9,9 @@ from typing import Literal
 from monitor.alerts.channels import configured_channels, kind
 from monitor.classify import compiled
 from monitor.config import FetchSettings, Settings, exposed_secrets
-from monitor.fetch import Fetcher, FetchError
+from monitor.ingest.fetch import Fetcher, FetchError
+from monitor.ingest.redact import redact_text
 from monitor.models import LayoutNotRecognised
-from monitor.redact import redact_text
 from monitor.sources import get_adapter
 from monitor.store import Store, StoreError
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from monitor.netpolicy import AddressKind, IPAddress, OriginPolicy, Refused, address_kind, parse_ip
+from monitor.ingest.netpolicy import AddressKind, IPAddress, OriginPolicy, Refused, address_kind, parse_ip
 
 SLICE = 1.0  # longest a socket operation blocks before the stop event and deadline are looked at again
 UNRESOLVED_CODES = frozenset(c for c in (getattr(socket, n, None) for n in (

@@ -22,10 +22,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from monitor.config import FetchSettings
-from monitor.contentcoding import ACCEPT_ENCODING, DecodingError, codings, decoded
-from monitor.httppolicy import backoff, parse_retry_after, transient
-from monitor.models import Document
-from monitor.netguard import (
+from monitor.ingest.contentcoding import ACCEPT_ENCODING, DecodingError, codings, decoded
+from monitor.ingest.httppolicy import backoff, parse_retry_after, transient
+from monitor.ingest.netguard import (
     UNRESOLVED_CODES,
     Call,
     GuardedTransport,
@@ -34,7 +33,8 @@ from monitor.netguard import (
     Stopped,
     guarded,
 )
-from monitor.netpolicy import OriginPolicy, Refused
+from monitor.ingest.netpolicy import OriginPolicy, Refused
+from monitor.models import Document
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ErrorKind = Literal["network", "timeout", "http", "too_large", "redirects", "retry_after", "refused", "stopped"]
