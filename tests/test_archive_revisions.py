@@ -8,8 +8,9 @@ from typing import Any
 
 from rich.console import Console
 
-from monitor.archive import Revision, get_item, render_revisions, revisions
+from monitor.archive import Revision, get_item, revisions
 from monitor.archive.revisions import diff, text_lines
+from monitor.cli.views import render_revisions
 from tests.test_archive_fixtures import add_item, edit_item, make_store
 
 BODY = ("Pyongyang, May 3 (KCNA) -- A delegation of the Ruritanian parliament arrived here. "

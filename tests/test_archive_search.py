@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from monitor.archive import render_search, search
-from monitor.archive.search import fts_query, snippet_markup
+from monitor.archive import search
+from monitor.archive.search import fts_query
+from monitor.cli.views import render_search, snippet_markup
 from monitor.store import Store
 from tests.test_archive_fixtures import add_item, make_store
 

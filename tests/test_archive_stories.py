@@ -8,8 +8,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from monitor.archive import render_stories, stories
+from monitor.archive import stories
 from monitor.archive.stories import body_fingerprint, format_lag
+from monitor.cli.views import render_stories
 from tests.test_archive_fixtures import add_item, make_store
 
 TEXT = ("Premier of the Cabinet inspected the new fertilizer plant in Hungnam and praised the workers who "

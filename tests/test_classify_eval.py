@@ -9,7 +9,8 @@ import pytest
 from rich.console import Console
 
 from monitor.classify import Classifier
-from monitor.classify.evaluate import classify_lines, evaluate, load_labeled, render_report
+from monitor.classify.evaluate import classify_lines, evaluate, load_labeled
+from monitor.cli.views import render_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "kcna-real-labeled.jsonl"

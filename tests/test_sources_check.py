@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rich.console import Console
 
+from monitor.cli.views import render_check
 from monitor.models import Document
-from monitor.sources.check import check_document, render_check
+from monitor.sources.check import check_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 BASE = "http://127.0.0.1:43211"
@@ -66,3 +68,25 @@ def test_unknown_adapter_and_bad_options() -> None:
     """An unknown adapter kind or invalid css options become an error, not an exception."""
     assert "unknown adapter" in (check_document("nope", _doc("kcna_q_article.html")).error or "")
     assert "required" in (check_document("css", _doc("css_listing.html"), {"title": "a"}).error or "")
+
+
+def test_check_json_lists_entries_for_scripts(tmp_path: Path) -> None:
+    """`monitor check --adapter kcna --file PAGE --json` prints the entries as JSON and exits 0; an unrecognised
+    page gives recognised false, its error, and exit 1."""
+    from typer.testing import CliRunner
+
+    from monitor.cli import app
+
+    page = tmp_path / "listing.html"
+    page.write_bytes(b'<html><body><main><h5><a href="/en/article/detail/abc">Orchard Grows</a> <span><nobr>'
+                     b"[2026.11.20.]</nobr></span></h5></main></body></html>")
+    result = CliRunner().invoke(app, ["check", "--adapter", "kcna", "--file", str(page), "--url",
+                                      "http://127.0.0.1:9/en/article/list/x", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["recognised"] and data["kind"] == "listing"
+    assert data["entries"] == [{"title": "Orchard Grows", "url": "http://127.0.0.1:9/en/article/detail/abc",
+                                "published": "2026-11-20", "outlet": None, "teaser": None}]
+    page.write_bytes(b"<html><body><p>nothing here</p></body></html>")
+    bad = CliRunner().invoke(app, ["check", "--adapter", "kcna", "--file", str(page), "--json"])
+    assert bad.exit_code == 1 and json.loads(bad.stdout)["recognised"] is False

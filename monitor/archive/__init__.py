@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from monitor.archive.export import export_items
 from monitor.archive.feeds import atom_feed, write_feeds
-from monitor.archive.revisions import Revision, get_item, render_revisions, revisions
-from monitor.archive.search import SearchHit, render_search, search
-from monitor.archive.stories import Story, StoryOutlet, render_stories, stories
+from monitor.archive.revisions import Revision, get_item, revisions
+from monitor.archive.search import SearchHit, search
+from monitor.archive.stories import Story, StoryOutlet, stories
 from monitor.store.datasette import datasette_metadata
 
 __all__ = [
@@ -18,9 +18,6 @@ __all__ = [
     "datasette_metadata",
     "export_items",
     "get_item",
-    "render_revisions",
-    "render_search",
-    "render_stories",
     "revisions",
     "search",
     "stories",

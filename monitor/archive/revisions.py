@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Console
-from rich.text import Text
-
 from monitor.store import Store
 from monitor.store.archive import item_row, revision_rows
-from monitor.terminal import safe
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[A-Z0-9])")
 
@@ -57,35 +52,3 @@ def diff(old: Revision, new: Revision) -> list[str]:
                                      n=1))
 
 
-def render_revisions(item: dict[str, Any] | None, revs: list[Revision], console: Console) -> int:
-    """Print each change of the item as a diff with the times seen; returns the number of changes shown.
-
-    Prints a clear message instead when the item does not exist or was never edited.
-    """
-    if item is None:
-        console.print("No such item.", style="red")
-        return 0
-    console.print(Text(f"#{item['id']} {safe(item['title'])}", style="bold"), soft_wrap=True)
-    console.print(Text(f"{safe(item['url'])}  first seen {item['first_seen_at']}  last seen {item['last_seen_at']}"
-                       + (f"  removed {item['removed_at']}" if item.get("removed_at") else ""), style="dim"),
-                  soft_wrap=True)
-    if len(revs) < 2:
-        when = f" (seen {revs[0].seen_at})" if revs else ""
-        console.print(f"Only one version of this item is known{when}: it has not been edited.")
-        return 0
-    changes = 0
-    for n, (old, new) in enumerate(itertools.pairwise(revs), start=2):
-        lines = diff(old, new)
-        if not lines:
-            continue
-        changes += 1
-        console.print()
-        console.print(Text(f"Version {n} of {len(revs)}: seen {new.seen_at} (previous seen {old.seen_at})",
-                           style="bold cyan"), soft_wrap=True)
-        for line in lines:
-            style = ("bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+")
-                     else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "")
-            console.print(Text(safe(line), style=style), soft_wrap=True)
-    if not changes:
-        console.print("The stored versions differ only in whitespace or layout.")
-    return changes

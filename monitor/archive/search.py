@@ -9,19 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rich import box
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-
 from monitor.store import Store
 from monitor.store.archive import search_rows
-from monitor.terminal import safe
 
 #: Markers FTS5 puts around matched terms in snippets; control characters never found in stored text.
 MARK_START, MARK_END = "\x02", "\x03"
-HIGHLIGHT = "bold yellow"
 COLUMNS = ("title", "teaser", "body", "participants")
 OPERATORS = ("AND", "OR", "NOT")
 
@@ -123,42 +115,4 @@ def search(store: Store, query: str, *, source: str | None = None, category: str
     ) for r in rows]
 
 
-def snippet_markup(snippet: str) -> str:
-    """Rich markup of a snippet: the matches highlighted, everything else escaped (control characters shown)."""
-    out: list[str] = []
-    for i, chunk in enumerate(snippet.split(MARK_START)):
-        if i == 0:
-            out.append(escape(safe(chunk)))
-            continue
-        matched, _, rest = chunk.partition(MARK_END)
-        out.append(f"[{HIGHLIGHT}]{escape(safe(matched))}[/{HIGHLIGHT}]{escape(safe(rest))}")
-    return "".join(out)
 
-
-def render_search(hits: list[SearchHit], console: Console) -> None:
-    """Print the hits as a table: id, date, source, category, then the title over the highlighted snippet.
-
-    The table has no vertical rules and only the last column wraps, so a title stays readable as one
-    phrase even in a narrow or non-terminal console.
-    """
-    if not hits:
-        console.print("No items match.")
-        return
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
-    table.add_column("ID", justify="right", no_wrap=True)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Source", no_wrap=True)
-    table.add_column("Category", no_wrap=True)
-    table.add_column("Title / match", ratio=1)
-    for h in hits:
-        cell = Text(safe(h.title), style="bold")
-        if h.removed_at:
-            cell.append(f" (removed {h.removed_at[:10]})", style="red")
-        snippet = Text.from_markup(snippet_markup(h.snippet))
-        if snippet.plain and snippet.plain != safe(h.title):
-            cell.append("\n")
-            cell.append_text(snippet)
-        category = (h.category or "") + (" ★" if h.high_level else "")
-        table.add_row(str(h.id), h.published or h.first_seen_at[:10], h.source, category, cell)
-    console.print(table)
-    console.print(f"{len(hits)} item(s)", style="dim")

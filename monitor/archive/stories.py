@@ -9,11 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from monitor.store import Store
 from monitor.store.archive import story_candidates, url_sightings
 
@@ -167,20 +162,3 @@ def format_lag(lag: timedelta) -> str:
     return "+" + (f"{days}d " if days else "") + (f"{hours}h " if days or hours else "") + f"{minutes:02d}m"
 
 
-def render_stories(found: list[Story], console: Console) -> None:
-    """Print each story with its outlets in order of first sighting and the lag of each behind the first."""
-    if not found:
-        console.print("No story was carried by more than one outlet.")
-        return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Story", ratio=1)
-    table.add_column("Outlet", no_wrap=True)
-    table.add_column("First seen (UTC)", no_wrap=True)
-    table.add_column("Lag", justify="right", no_wrap=True)
-    for n, story in enumerate(found):
-        for i, o in enumerate(story.outlets):
-            head = Text(f"{story.published or ''} {story.title}".strip(), style="bold") if i == 0 else Text("")
-            table.add_row(head, o.label, o.first_seen_at[:19].replace("T", " "), format_lag(o.lag),
-                          end_section=i == len(story.outlets) - 1 and n < len(found) - 1)
-    console.print(table)
-    console.print(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'}", style="dim")

@@ -12,9 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
 from monitor.classify.classifier import Classifier
 from monitor.classify.gazetteer import Gazetteer
 from monitor.classify.names import canonical_name
@@ -192,42 +189,6 @@ def throughput(classifier: Classifier, rows: list[dict[str, Any]], repeat: int =
         rates.append(len(inputs) / elapsed if elapsed > 0 else float("inf"))
     return statistics.median(rates)
 
-
-def render_report(report: EvalReport, console: Console, max_misses: int = 30) -> None:
-    """Print the report as Rich tables: scores, confusion matrix, misses."""
-    scores = Table(title=f"Classifier on {report.items} items")
-    for col in ("decision", "precision", "recall", "F1", "gold", "predicted"):
-        scores.add_column(col, justify="left" if col == "decision" else "right")
-    rows = [*report.per_class.items(), ("meeting or diplomatic", report.foreign),
-            ("high-level meeting", report.high_level)]
-    for name, s in rows:
-        scores.add_row(name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support), str(s.predicted))
-    console.print(scores)
-    console.print(f"high-level meetings with every participant found: {report.participants_found:.1%} "
-                  f"of {report.high_level_meetings}; {report.items_per_second:,.0f} items/s", highlight=False)
-    if report.office_named is not None:
-        o = report.office_named
-        console.print(f"high-level meetings whose title or lead names an office: recall {o.recall:.3f}, "
-                      f"precision {o.precision:.3f} ({o.support} items)", highlight=False)
-    console.print(f"participants resolved outside the holder's term: {len(report.out_of_term)}"
-                  + (f" ({', '.join(report.out_of_term[:10])})" if report.out_of_term else ""), highlight=False)
-    matrix = Table(title="Confusion (rows gold, columns predicted)")
-    matrix.add_column("gold")
-    for c in CLASSES:
-        matrix.add_column(c, justify="right")
-    for g in CLASSES:
-        matrix.add_row(g, *(str(report.confusion[g][p]) for p in CLASSES))
-    console.print(matrix)
-    if report.misses and max_misses > 0:
-        misses = Table(title=f"Misses ({len(report.misses)}, first {min(max_misses, len(report.misses))})")
-        for col in ("id", "title", "gold", "predicted", "why"):
-            misses.add_column(col, overflow="fold")
-        for m in report.misses[:max_misses]:
-            why = "; ".join(m["reasons"])
-            if m["missing"]:
-                why = f"missing {', '.join(m['missing'])}; " + why
-            misses.add_row(str(m["id"]), m["title"][:90], m["gold"], m["predicted"], why)
-        console.print(misses)
 
 
 def classify_lines(classifier: Classifier, lines: Iterable[str]) -> Iterator[str]:

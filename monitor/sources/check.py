@@ -6,10 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from monitor.models import Article, Document, Entry, LayoutNotRecognised
 from monitor.sources import get_adapter
 
@@ -26,6 +22,21 @@ class CheckReport:
     article: Article | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data (what `monitor check --json` prints)."""
+        article = None
+        if self.article is not None:
+            a = self.article
+            article = {"title": a.title, "published": a.published.isoformat() if a.published else None,
+                       "outlet": a.outlet, "body": a.body, "warnings": list(a.warnings)}
+        return {
+            "adapter": self.adapter, "url": self.url, "layout": self.layout, "kind": self.kind,
+            "recognised": self.error is None, "error": self.error, "warnings": list(self.warnings),
+            "entries": [{"title": e.title, "url": e.url, "published": e.published.isoformat() if e.published else None,
+                         "outlet": e.outlet, "teaser": e.teaser} for e in self.entries],
+            "article": article,
+        }
 
 
 def check_document(kind: str, doc: Document, options: Mapping[str, Any] | None = None) -> CheckReport:
@@ -64,35 +75,3 @@ def check_document(kind: str, doc: Document, options: Mapping[str, Any] | None =
     return report
 
 
-def render_check(report: CheckReport, console: Console) -> None:
-    """Print the report: a table of entries (title, date, URL, outlet) or the article, then warnings."""
-    if report.error is not None:
-        console.print(Text(f"{report.adapter}: {report.url}", style="bold"))
-        console.print(Text(report.error, style="bold red"))
-        return
-    console.print(Text(f"{report.adapter}: {report.url}  layout {report.layout} ({report.kind})", style="bold"))
-    if report.kind == "listing":
-        table = Table(title=f"{len(report.entries)} entries")
-        table.add_column("#", justify="right")
-        table.add_column("title", overflow="fold")
-        table.add_column("date", no_wrap=True)
-        table.add_column("URL", overflow="fold")
-        table.add_column("outlet")
-        for i, e in enumerate(report.entries, 1):
-            table.add_row(str(i), e.title, e.published.isoformat() if e.published else "-", e.url, e.outlet or "")
-        console.print(table)
-    elif report.article is not None:
-        a = report.article
-        table = Table(show_header=False)
-        table.add_column("field", style="bold")
-        table.add_column("value", overflow="fold")
-        table.add_row("title", a.title or "-")
-        table.add_row("date", a.published.isoformat() if a.published else "-")
-        table.add_row("outlet", a.outlet or "")
-        paras = a.body.split("\n") if a.body else []
-        table.add_row("body", f"{len(paras)} paragraphs, {len(a.body)} characters")
-        if paras:
-            table.add_row("lead", paras[0][:300])
-        console.print(table)
-    for w in report.warnings:
-        console.print(Text(f"warning: {w}", style="yellow"))

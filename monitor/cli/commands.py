@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from monitor.cli.views import print_items
 from monitor.config import ConfigError, Settings, find_config, load_settings
 from monitor.logging import configure_logging
 from monitor.store import Store, StoreError
@@ -173,20 +174,8 @@ def items(
     if as_json:
         print_json(rows)
         return
-    print_items(rows)
+    print_items(rows, out)
 
-
-def print_items(rows: list[dict[str, Any]]) -> None:
-    """A Rich table of items; high-level meetings stand out."""
-    table = Table(title=f"{len(rows)} items")
-    for col in ("id", "published", "category", "source", "title", "participants"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        cat = r["category"] or "-"
-        style = "bold red" if cat == "meeting" and r["high_level"] else ("yellow" if cat != "domestic" else None)
-        table.add_row(str(r["id"]), r["published"] or "-", cat + (" (high)" if r["high_level"] else ""),
-                      safe(r["source"]), safe(r["title"]), safe(", ".join(r["participants"])), style=style)
-    out.print(table)
 
 
 @app.command()
@@ -211,7 +200,7 @@ def demo(
         with Poller(s, holder="monitor demo") as poller:
             summaries = poller.poll()
             poller.deliver()
-            print_items(poller.ctx.store.items())
+            print_items(poller.ctx.store.items(), out)
         for x in summaries:
             out.print(f"source {x.source}: {x.status}, {x.entries} entries, {x.new_items} new items", highlight=False)
         for hook in site.posts():
@@ -360,7 +349,8 @@ def evaluate_cmd(
 ) -> None:
     """Precision, recall, F1, confusion matrix and misses of the classifier on a labeled file."""
     from monitor.classify import Classifier
-    from monitor.classify.evaluate import evaluate, load_labeled, render_report
+    from monitor.classify.evaluate import evaluate, load_labeled
+    from monitor.cli.views import render_report
 
     try:
         rows = load_labeled(file)
@@ -406,10 +396,15 @@ def check(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="A saved page instead of a live fetch.")] = None,
     adapter: Annotated[str | None, typer.Option(help="Adapter to use (default: the source's).")] = None,
     url: Annotated[str | None, typer.Option(help="URL the page came from (resolves its links).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")] = False,
 ) -> None:
-    """Show what an adapter extracts from a saved page or one live fetch: entries, dates, warnings."""
+    """Show what an adapter extracts from a saved page or one live fetch: entries, dates, warnings.
+
+    Exit 0 when the page was recognised, 1 when not (or the fetch failed), 2 on bad usage.
+    """
+    from monitor.cli.views import render_check
     from monitor.models import Document
-    from monitor.sources.check import check_document, render_check
+    from monitor.sources.check import check_document
 
     options: dict[str, Any] = {}
     if source is not None:
@@ -442,7 +437,10 @@ def check(
             fail(f"{url} answered {result.status} with no page", 1)
         doc = result.doc
     report = check_document(adapter, doc, options)
-    render_check(report, out)
+    if as_json:
+        print_json(report.as_json())
+    else:
+        render_check(report, out)
     raise typer.Exit(0 if report.error is None else 1)
 
 
@@ -457,8 +455,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Full-text search of the archive, best matches first, with highlighted snippets."""
-    from monitor.archive import render_search
     from monitor.archive import search as run_search
+    from monitor.cli.views import render_search
 
     _check_choice("--category", category, CATEGORIES)
     s = settings()
@@ -476,8 +474,9 @@ def search(
 @app.command()
 def revisions(item_id: Annotated[int, typer.Argument(help="Item id (see `monitor items`).")]) -> None:
     """Every change of an article, as a diff with the times seen."""
-    from monitor.archive import get_item, render_revisions
+    from monitor.archive import get_item
     from monitor.archive import revisions as item_revisions
+    from monitor.cli.views import render_revisions
 
     if not 0 < item_id < 2**63:
         fail(f"no item {item_id} (item ids are positive numbers: see `monitor items`)", 1)
@@ -532,8 +531,8 @@ def stories(
     limit: Annotated[int, typer.Option(help="At most this many stories.")] = 50,
 ) -> None:
     """The same story on several outlets: first outlet and each outlet's lag."""
-    from monitor.archive import render_stories
     from monitor.archive import stories as find_stories
+    from monitor.cli.views import render_stories
 
     s = settings()
     render_stories(find_stories(open_store(s), since=since, limit=limit), out)
