@@ -175,27 +175,3 @@ def test_alert_survives_a_kill_between_store_and_send(tmp_path: Path, site: Loca
     alerts = json.loads(subprocess.run([sys.executable, "-m", "monitor", "--config", str(cfg), "alerts", "--json"],
                                        capture_output=True, timeout=60).stdout)
     assert alerts[0]["status"] == "sent" and alerts[0]["attempts"] == 2
-
-
-def test_search_index_job_indexes_what_the_runs_stored(tmp_path: Path, site: LocalSite) -> None:
-    """The daemon schedules a full-text index batch, and the batch adds every item its source runs stored."""
-    from monitor.config import load_settings
-    from monitor.ingest.pipeline import run_source
-    from monitor.runtime.daemon import SEARCH_INDEX_SECONDS, Daemon
-    from monitor.runtime.runner import close_context
-
-    publish(site, LATEST, STORIES[:3])
-    cfg = write_config(tmp_path / "m.toml", [{"name": "s", "adapter": "kcna", "url": site.base + LATEST,
-                                              "interval": 600}])
-    daemon = Daemon(load_settings(cfg))
-    try:
-        daemon.schedule()
-        job = daemon.scheduler.get_job("search-index")
-        assert job is not None and job.trigger.interval.total_seconds() == SEARCH_INDEX_SECONDS
-        run_source(daemon.ctx, daemon.settings.sources[0])
-        assert daemon.ctx.store.search_index_lag() == 3
-        daemon._search_index_job()
-        assert daemon.ctx.store.search_index_lag() == 0
-    finally:
-        daemon.dispatcher.close()
-        close_context(daemon.ctx)

@@ -98,11 +98,6 @@ def search(store: Store, query: str, *, source: str | None = None, category: str
     """Items matching `query` (see fts_query), best first by bm25, filtered like `items`; ValueError on a bad query."""
     match = fts_query(query)
     try:
-        store.update_search_index()  # items stored since the last batch are indexed first: search sees them all
-    except sqlite3.OperationalError as exc:
-        raise ValueError(f"cannot search: {store.search_index_lag()} newest item(s) are not in the full-text index "
-                         f"yet and it cannot be brought up to date here ({exc})") from None
-    try:
         rows = search_rows(store, match, MARK_START, MARK_END, source=source, category=category, since=since,
                            until=until, limit=limit)
     except sqlite3.OperationalError as exc:

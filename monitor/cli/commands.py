@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from pathlib import Path
@@ -13,11 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from monitor.cli.terminal import safe
 from monitor.cli.views import print_items
 from monitor.config import ConfigError, Settings, find_config, load_settings
 from monitor.logging import configure_logging
 from monitor.store import Store, StoreError
-from monitor.terminal import safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Watch DPRK state-media sites, classify every item, alert on new high-level meetings.")
@@ -615,10 +614,6 @@ def main() -> None:
             raise
         _one_line(f"unexpected {type(exc).__name__}: {exc} (a bug: please report it; MONITOR_DEBUG=1 shows where)",
                   1)
-    finally:
-        # The work is done: moving every object out of the collector's reach spares the interpreter's final
-        # collections a walk over the whole heap (a quarter of a second of `run --once` on a small machine).
-        gc.freeze()
 
 
 def _one_line(message: str, code: int) -> NoReturn:

@@ -17,8 +17,8 @@ from monitor.archive.revisions import Revision, diff
 from monitor.archive.search import MARK_END, MARK_START, SearchHit
 from monitor.archive.stories import Story, format_lag
 from monitor.classify.evaluate import CLASSES, EvalReport
+from monitor.cli.terminal import safe
 from monitor.sources.check import CheckReport
-from monitor.terminal import safe
 
 HIGHLIGHT = "bold yellow"
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -136,45 +136,16 @@ class HostGate:
         self._slot(host).semaphore.release()
 
 
-class DeferredTrustContext(ssl.SSLContext):
-    """A verifying client TLS context that reads its CA certificates at its first handshake, not when made.
+def trust_context() -> ssl.SSLContext:
+    """A verifying client TLS context with the trust httpx would use: `SSL_CERT_FILE`, `SSL_CERT_DIR`, else
+    certifi's bundle."""
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    import certifi
 
-    The state-media sites are plain HTTP: a run that never speaks TLS does not pay for reading the bundle
-    (some 50 ms at every start). Trust is what httpx would use: `SSL_CERT_FILE`, `SSL_CERT_DIR`, else certifi.
-    """
-
-    def __new__(cls) -> DeferredTrustContext:
-        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)  # verify_mode CERT_REQUIRED, check_hostname on
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._trust_lock = threading.Lock()
-        self._trusted = False
-
-    def load_trust(self) -> None:
-        """Read the CA certificates now (once)."""
-        with self._trust_lock:
-            if self._trusted:
-                return
-            if os.environ.get("SSL_CERT_FILE"):
-                self.load_verify_locations(cafile=os.environ["SSL_CERT_FILE"])
-            elif os.environ.get("SSL_CERT_DIR"):
-                self.load_verify_locations(capath=os.environ["SSL_CERT_DIR"])
-            else:
-                import certifi
-
-                self.load_verify_locations(cafile=certifi.where())
-            self._trusted = True
-
-    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
-        """Load the trust, then wrap as usual."""
-        self.load_trust()
-        return super().wrap_socket(*args, **kwargs)
-
-    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
-        """Load the trust, then wrap as usual (TLS through an HTTPS proxy)."""
-        self.load_trust()
-        return super().wrap_bio(*args, **kwargs)
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class Fetcher:
@@ -200,7 +171,7 @@ class Fetcher:
         # delayed ACK (~40 ms a request).
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=0)
         self.client = httpx.Client(
-            transport=transport or GuardedTransport(verify=DeferredTrustContext(), limits=limits),
+            transport=transport or GuardedTransport(verify=trust_context(), limits=limits),
             timeout=timeout,
             follow_redirects=False,  # followed by _once, each hop checked against the policy
             headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",

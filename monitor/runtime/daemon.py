@@ -22,13 +22,11 @@ from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, run_source
 from monitor.logging import get_logger
 from monitor.runtime.app import Poller
-from monitor.runtime.runner import enabled_sources, index_new_items
+from monitor.runtime.runner import enabled_sources
 from monitor.runtime.sdnotify import Notifier
 
 log = get_logger("daemon")
 HEARTBEAT_SECONDS = 5.0
-#: How often new items are added to the full-text index in one batch (`monitor search` never waits for it).
-SEARCH_INDEX_SECONDS = 60.0
 #: How long a stop waits for the jobs under way (a fetch, a delivery) before the process exits without them.
 #: Their work is not committed and is done again at the next start (systemd's stop timeout is 45 s).
 STOP_GRACE_SECONDS = 7.0
@@ -131,9 +129,6 @@ class Daemon:
         if queue_digest(self.ctx.store, self.ctx.channels, self.settings.alerts.rules.digest_minutes):
             self.dispatcher.run_once()
 
-    def _search_index_job(self) -> None:
-        index_new_items(self.ctx.store)
-
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()
 
@@ -168,8 +163,6 @@ class Daemon:
                 misfire_grace_time=max(60, int(src.interval // 2)))
         add(self._job(self._dispatch_job, "dispatch"), IntervalTrigger(seconds=self.settings.alerts.dispatch_interval),
             id="dispatch", next_run_time=now)
-        add(self._job(self._search_index_job, "search-index"), IntervalTrigger(seconds=SEARCH_INDEX_SECONDS),
-            id="search-index")
         digest = self.settings.alerts.rules.digest_minutes
         if digest:
             add(self._job(self._digest_job, "digest"), IntervalTrigger(minutes=digest), id="digest")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -52,26 +51,10 @@ def _load_classifier(gazetteer: Path | None, into: Future[Classifier]) -> None:
 
 
 def close_context(ctx: Context) -> None:
-    """Bring the full-text index up to date, then release what open_context took (again: nothing to do)."""
-    try:
-        if not ctx.store.closed:
-            index_new_items(ctx.store)
-    finally:
-        ctx.fetcher.close()
+    """Release what open_context took (a second call does nothing)."""
+    ctx.fetcher.close()
+    if not ctx.store.closed:
         ctx.store.close()
-
-
-def index_new_items(store: Store) -> int:
-    """Add the items stored since the last batch to the full-text index; a locked or failing database is logged,
-    not raised: the items are stored, and the next batch (or `monitor search`) indexes them."""
-    try:
-        added = store.update_search_index()
-    except sqlite3.Error as exc:
-        log.warning("full-text index not updated; the next batch or search catches up", error=str(exc))
-        return 0
-    if added:
-        log.debug("full-text index updated", items=added)
-    return added
 
 
 def enabled_sources(settings: Settings, names: list[str] | None = None) -> list[SourceSettings]:
@@ -87,7 +70,7 @@ def run_all(ctx: Context, sources: list[SourceSettings]) -> list[RunSummary]:
     Each host gets one lane more than its allowed connections: while one source parses and stores, the next
     one's request is already out (the fetcher's host gate still holds requests to the allowed number). So a
     cycle takes about the per-host politeness bound (sources per host x request time), whatever the order
-    of the config. The items the cycle stored reach the full-text index in one batch at its end.
+    of the config.
     """
     if not sources:
         return []
@@ -109,5 +92,4 @@ def run_all(ctx: Context, sources: list[SourceSettings]) -> list[RunSummary]:
     with ThreadPoolExecutor(max_workers=min(len(lanes), 64), thread_name_prefix="source") as pool:
         for future in [pool.submit(lane, q) for q in lanes]:
             future.result()
-    index_new_items(ctx.store)  # the cycle's new items reach the full-text index in one batch
     return [results[s.name] for s in sources]

@@ -19,9 +19,6 @@ from monitor.store.schema import migrations
 BUSY_TIMEOUT_MS = 10_000
 #: The items columns held by the full-text index `items_fts` (schema m002).
 FTS_COLUMNS = "title, teaser, body, participants"
-_FTS_MARK = "(SELECT indexed_through FROM fts_state WHERE name = 'items_fts')"
-_FTS_LAG = f"SELECT COUNT(*) FROM items WHERE id > {_FTS_MARK}"
-_FTS_BEHIND = f"SELECT COALESCE((SELECT MAX(id) FROM items) > {_FTS_MARK}, 0)"
 
 
 def utcnow() -> str:
@@ -143,46 +140,6 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.rollback()
                 raise
-
-    def search_index_lag(self) -> int:
-        """How many stored items the full-text index does not hold yet (see `update_search_index`)."""
-        with self._lock:
-            row = self.conn.execute(_FTS_LAG).fetchone()
-        return int(row[0])
-
-    def update_search_index(self) -> int:
-        """Add every item above the full-text index's high-water mark to `items_fts`, in one transaction.
-
-        New items are indexed in batches rather than one transaction at a time (one FTS5 segment per batch
-        instead of one per source run): the pipeline calls this per poll cycle, the daemon every minute and
-        `search` before it searches. Crash-safe: the rows and the new mark commit together, so an interrupted
-        batch is simply done again. Returns how many items were indexed.
-        """
-        with self._lock:
-            if not self.conn.execute(_FTS_BEHIND).fetchone()[0]:
-                return 0  # the common case: nothing waits, no write transaction
-            if self.conn.in_transaction:
-                return self._index_above_mark()
-            self.conn.execute("BEGIN IMMEDIATE")  # the write lock first: no other writer between read and write
-            try:
-                added = self._index_above_mark()
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.rollback()
-                raise
-            return added
-
-    def _index_above_mark(self) -> int:
-        """Index the items above the mark and move the mark to the highest id (inside a write transaction)."""
-        mark = int(self.conn.execute("SELECT indexed_through FROM fts_state WHERE name = 'items_fts'").fetchone()[0])
-        top = self.conn.execute("SELECT MAX(id) FROM items").fetchone()[0]
-        if top is None or top <= mark:
-            return 0
-        cur = self.conn.execute(f"INSERT INTO items_fts (rowid, {FTS_COLUMNS}) SELECT id, {FTS_COLUMNS} FROM items "
-                                "WHERE id > ? ORDER BY id", (mark,))
-        self.conn.execute("UPDATE fts_state SET indexed_through = ? WHERE name = 'items_fts'", (top,))
-        return int(cur.rowcount)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Rows of a read query as dicts."""

@@ -53,15 +53,12 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "sources": {"description": "Configured sources and their health: last run, last success, failures in a row."},
     "fetch_log": {
-        "description": "One row per poll of a source: status, HTTP status, entries and new items, error.",
+        "description": "One row per poll of a source: status, HTTP status, entries and new items, error, warnings.",
         "sort_desc": "started_at",
     },
     "channels": {"description": "Alert channels an operator has disabled."},
-    "items_fts": {"description": "Full-text index of items (SQLite FTS5), brought up to date in batches (every "
-                                 "minute in the daemon, before each `monitor search`): items with an id above "
-                                 "fts_state.indexed_through are not in it yet.",
-                  "hidden": True},
-    "fts_state": {"description": "High-water mark of the full-text index: the highest item id it holds.",
+    "items_fts": {"description": "Full-text index of items (SQLite FTS5: title, teaser, body, participants), kept "
+                                 "in step with the items by triggers.",
                   "hidden": True},
 }
 

@@ -195,3 +195,27 @@ def m004_run_warnings(db: Database) -> None:
     run's in the source's health row, so that `status` can show them."""
     db.execute("ALTER TABLE fetch_log ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE sources ADD COLUMN last_warnings TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m005_items_fts_triggers(db: Database) -> None:
+    """The full-text index kept in step by triggers on every write again (the batch high-water mark of m003 is
+    gone): items waiting above the mark are indexed now, and every later insert, edit or deletion of an item
+    updates `items_fts` in the same transaction, so a search always sees every stored item."""
+    cols = "title, teaser, body, participants"
+    new = "new.id, new.title, new.teaser, new.body, new.participants"
+    old = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+    for sql in (
+        "DROP TRIGGER IF EXISTS items_fts_ad",
+        "DROP TRIGGER IF EXISTS items_fts_au",
+        f"INSERT INTO items_fts (rowid, {cols}) SELECT id, {cols} FROM items WHERE id > {_FTS_MARK} ORDER BY id",
+        "DROP TABLE fts_state",
+        f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
+        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+        f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); END",
+        f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {cols} ON items BEGIN "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
+        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+    ):
+        db.execute(sql)
