@@ -1,20 +1,16 @@
-"""Classification: items per second on one core, on invented titles and leads and on the real corpus if present.
+"""Classification: items per second on one core, on invented titles and leads and on the real corpora if present.
 
-Two builds of the same source are measured, each in fresh processes that take turns: the classifier compiled with
-mypyc by `setup.py` (what `pip install .` installs where a C compiler is at hand) and pure Python (an editable
-install, or no compiler). Before their figures count, both must give the same classification of every item.
+The classifier is measured in fresh processes (one per round), in passes interleaved with a floor (the words of
+title and lead read into sets), so that a swing of the machine's speed shows in both.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "kcna-real-labeled.jsonl"
 # the older items of issue 16 (2011-12 mostly, a quarter of them meetings): the classifier's slowest real input
 CORPUS_OLDER = REPO.parent / "shared" / "corpus" / "kcna-2011-2024-labeled.jsonl"
-TARGET = 20_000
-PURE_TARGET = 10_000  # pure Python, on every set (issue 16)
+TARGET = 10_000  # items per second on one core, on every set (issue 16)
 _FOREIGN = (("Prime Minister of Laos", "Laos"), ("Foreign Minister of Vietnam", "Vietnam"),
             ("Ambassador of Cuba", "Cuba"), ("Delegation of Mongolian Youth", "Mongolia"))
 
@@ -94,18 +89,12 @@ def _input_sets(invented: int) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def measure(invented: int, passes: int, pass_items: int) -> dict[str, Any]:
     """In this process: per input set, `passes` classifier passes (each over at least `pass_items` items)
-    interleaved with the floor's, and a digest of every classification (to check that two builds agree)."""
-    from monitor.classify import Classifier, compiled
+    interleaved with the floor's."""
+    from monitor.classify import Classifier
 
     classifier = Classifier.load()
-    sets = _input_sets(invented)
-    digest = hashlib.sha256()
-    for _, items in sets:
-        for title, lead in items:
-            c = classifier.classify(title, lead)
-            digest.update(json.dumps([c.as_dict(), c.participant_countries], sort_keys=True).encode())
-    out: dict[str, Any] = {"compiled": compiled(), "digest": digest.hexdigest(), "sets": {}}
-    for name, items in sets:
+    out: dict[str, Any] = {"sets": {}}
+    for name, items in _input_sets(invented):
         rates: list[float] = []
         floors: list[float] = []
         repeats = max(1, -(-pass_items // len(items)))  # a small set gone through several times a pass
@@ -122,126 +111,52 @@ def worker_main() -> None:
     print(json.dumps(measure(int(args["invented"]), int(args["passes"]), int(args["pass_items"]))))
 
 
-def _copy_tree(into: Path) -> None:
-    shutil.copytree(REPO / "monitor", into / "monitor",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "*.c"))
-
-
-def build_compiled(directory: Path) -> tuple[Path | None, str]:
-    """A copy of the checkout with the classifier compiled as `setup.py` compiles it (build_ext in place);
-    (None, why) when that build falls back to pure Python."""
-    native = directory / "native"
-    _copy_tree(native)
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, native / name)
-    env = {k: v for k, v in os.environ.items() if k != "MONITOR_PURE_PYTHON"}
-    proc = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=native, env=env,
-                          capture_output=True, text=True, timeout=1800)
-    built = list((native / "monitor" / "classify").glob("*.so"))
-    if proc.returncode != 0 or not built:
-        said = [line for line in proc.stderr.splitlines() if "monitor build:" in line] or proc.stderr.splitlines()
-        return None, (said[-1] if said else f"exit {proc.returncode}")[:300]
-    return native, f"{len(built)} modules"
-
-
-def _round_rate(result: dict[str, Any], key: str) -> float:
-    """The median rate of one process's passes over one input set."""
-    return median(result["sets"][key]["rates"])
-
-
-def _run_worker(path: Path, invented: int, passes: int, pass_items: int) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(path), str(REPO)]), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("MONITOR_PURE_PYTHON", None)
+def _run_worker(invented: int, passes: int, pass_items: int) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run([sys.executable, "-c", "from benchmarks.classify import worker_main; worker_main()"],
-                          cwd=path.parent, env=env, input=json.dumps({"invented": invented, "passes": passes,
-                                                                     "pass_items": pass_items}),
+                          cwd=REPO, env=env, input=json.dumps({"invented": invented, "passes": passes,
+                                                               "pass_items": pass_items}),
                           capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
-        raise RuntimeError(f"classification worker for {path.name} failed: {proc.stderr.strip()[-500:]}")
+        raise RuntimeError(f"classification worker failed: {proc.stderr.strip()[-500:]}")
     result: dict[str, Any] = json.loads(proc.stdout)
     return result
 
 
 def run(quick: bool = False) -> Section:
-    """Classifications per second of both builds, on invented items and, when present, the real corpus."""
+    """Classifications per second on invented items and, when present, the real corpora."""
     invented, passes, rounds, pass_items = (500, 2, 1, 0) if quick else (5000, 5, 4, PASS_ITEMS)
-    section = Section("Classification", ["build", "input", "items", "items/s (median, one core)", "min .. max",
-                                         "floor: words read once, items/s", "classifier vs floor",
-                                         "compiled vs pure Python"])
-    with tempfile.TemporaryDirectory(prefix="bench-classify-") as tmp:
-        pure = Path(tmp) / "pure"
-        _copy_tree(pure)
-        builds: dict[str, Path] = {"pure Python": pure}
-        if quick:
-            why = "not built in the quick run"
-        else:
-            native, why = build_compiled(Path(tmp))
-            if native is not None:
-                builds = {"compiled (mypyc)": native, **builds}
-        results: dict[str, list[dict[str, Any]]] = {name: [] for name in builds}
-        for r in range(rounds):  # fresh processes taking turns, the order alternating
-            for name in list(builds)[::1 if r % 2 == 0 else -1]:
-                results[name].append(_run_worker(builds[name], invented, passes, pass_items))
-    expected = {"compiled (mypyc)": True, "pure Python": False}
-    digests = set()
-    for name, runs in results.items():
-        for res in runs:
-            if res["compiled"] != expected[name]:
-                raise AssertionError(f"the {name} worker ran a {'compiled' if res['compiled'] else 'pure'} classifier")
-            digests.add(res["digest"])
-    if len(digests) != 1:
-        raise AssertionError("the compiled and pure-Python classifiers disagree on some item")
-    installed = next(iter(builds))  # what `pip install .` gives here: compiled where it could be built
+    section = Section("Classification", ["input", "items", "items/s (median, one core)", "min .. max",
+                                         "floor: words read once, items/s", "classifier vs floor"])
+    runs = [_run_worker(invented, passes, pass_items) for _ in range(rounds)]
     worst = float("inf")
-    worst_floor = 0.0
-    worst_pure = float("inf")
-    for name, runs in results.items():
-        for key, label in (("invented", "invented titles + leads"),
-                           ("real", "real KCNA titles + leads (../shared/corpus, read at run time)"),
-                           ("older", "real KCNA items of 2011-24 (../shared/corpus, read at run time)")):
-            if key not in runs[0]["sets"]:
-                continue
-            rates = [x for res in runs for x in res["sets"][key]["rates"]]
-            floors = [x for res in runs for x in res["sets"][key]["floors"]]
-            cost = median([f / c for res in runs for c, f in zip(res["sets"][key]["rates"],
-                                                                  res["sets"][key]["floors"], strict=True)])
-            speedup = ""
-            if name != "pure Python":
-                paired = zip(runs, results["pure Python"], strict=True)
-                speedup = f"{median([_round_rate(a, key) / _round_rate(b, key) for a, b in paired]):.2f}x"
-            items = fmt(runs[0]["sets"][key]["items"])
-            if runs[0]["sets"][key]["repeats"] > 1:
-                items += f" ({runs[0]['sets'][key]['repeats']}x per pass)"
-            section.rows.append([name, label, items, fmt(median(rates)),
-                                 f"{fmt(min(rates))} .. {fmt(max(rates))}", fmt(median(floors)), f"{cost:.1f}x",
-                                 speedup])
-            tag = "" if name == installed else "_pure"
-            section.figures[f"classify_{key}{tag}_per_s"] = median(rates)
-            section.figures[f"classify_{key}{tag}_vs_floor"] = cost
-            if name == installed and key != "older" and median(rates) < worst:
-                worst, worst_floor = median(rates), median(floors)
-            if name == "pure Python":
-                worst_pure = min(worst_pure, median(rates))
-    section.check(f">= 20,000 items/s on one core, {installed} as `pip install .` builds it here "
-                  f"(worst of the invented and 2023-26 sets {fmt(worst)})", worst >= TARGET)
-    section.check(f">= {PURE_TARGET:,} items/s on one core in pure Python, on every set (worst {fmt(worst_pure)})",
-                  worst_pure >= PURE_TARGET)
+    for key, label in (("invented", "invented titles + leads"),
+                       ("real", "real KCNA titles + leads of 2023-26 (../shared/corpus, read at run time)"),
+                       ("older", "real KCNA items of 2011-24 (../shared/corpus, read at run time)")):
+        if key not in runs[0]["sets"]:
+            continue
+        rates = [x for res in runs for x in res["sets"][key]["rates"]]
+        floors = [x for res in runs for x in res["sets"][key]["floors"]]
+        cost = median([f / c for res in runs for c, f in zip(res["sets"][key]["rates"],
+                                                              res["sets"][key]["floors"], strict=True)])
+        items = fmt(runs[0]["sets"][key]["items"])
+        if runs[0]["sets"][key]["repeats"] > 1:
+            items += f" ({runs[0]['sets'][key]['repeats']}x per pass)"
+        section.rows.append([label, items, fmt(median(rates)), f"{fmt(min(rates))} .. {fmt(max(rates))}",
+                             fmt(median(floors)), f"{cost:.1f}x"])
+        section.figures[f"classify_{key}_per_s"] = median(rates)
+        section.figures[f"classify_{key}_vs_floor"] = cost
+        worst = min(worst, median(rates))
+    section.check(f">= {TARGET:,} items/s on one core, pure Python, on every set (worst {fmt(worst)})",
+                  worst >= TARGET)
     section.notes.append(
-        f"`Classifier.load().classify(title, lead)` in one thread, in {rounds} fresh process(es) per build taking "
-        f"turns, {passes} passes per set in each. A set of fewer than {PASS_ITEMS:,} items is gone through several "
-        "times a pass, so that no pass is too short to time. Figures are medians of all passes, the speed-up the "
-        "median of per-round ratios.")
-    section.notes.append(
-        "Both builds are made from this checkout in a temporary directory: the compiled one by "
-        "`python setup.py build_ext --inplace` (the modules of `[tool.monitor] native` in pyproject.toml), the pure "
-        "one a plain copy. Every item's classification is checked to be the same in both before any figure counts.")
-    if len(builds) == 1:
-        section.notes.append(f"The compiled build was not measured: {why}.")
+        f"`Classifier.load().classify(title, lead)` in one thread, in {rounds} fresh process(es), {passes} passes "
+        f"per set in each. A set of fewer than {PASS_ITEMS:,} items is gone through several times a pass, so that "
+        "no pass is too short to time. Figures are medians of all passes.")
     section.notes.append(
         "Floor: the same items with only their title and lead split into word sets "
         "(`frozenset(text.lower().split())`), in passes interleaved with the classifier's; the ratio is the median "
-        "of per-pass ratios, and moves less than items/s when the machine's speed swings. "
-        f"On this run's worst set, 20,000 items/s means at most {worst_floor / TARGET:.1f}x the floor.")
+        "of per-pass ratios, and moves less than items/s when the machine's speed swings.")
     if not corpus_items():
-        section.notes.append("The real corpus was not found beside the checkout; invented items only.")
+        section.notes.append("The real corpora were not found beside the checkout; invented items only.")
     return section

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from monitor.alerts.channels import configured_channels, kind
-from monitor.classify import compiled
 from monitor.config import FetchSettings, Settings, exposed_secrets
 from monitor.ingest.fetch import Fetcher, FetchError
 from monitor.ingest.redact import redact_text
@@ -37,15 +36,6 @@ def check_sqlite_version() -> Check:
         return Check("sqlite", "ok", f"SQLite {version}")
     return Check("sqlite", "warn", f"SQLite {version} is older than 3.51.3 (WAL-reset bug)",
                  "run one `monitor run` per database and no other writer; upgrade SQLite when you can")
-
-
-def check_classifier() -> Check:
-    """Whether the classifier was compiled at install (about twice as fast) or runs as pure Python."""
-    if compiled():
-        return Check("classifier", "ok", "compiled with mypyc")
-    return Check("classifier", "ok", "pure Python (editable install, MONITOR_PURE_PYTHON set, or no C compiler at "
-                 "install); the same results, about half the speed: reinstall with `pip install .` where gcc is "
-                 "installed to compile it")
 
 
 def check_database(settings: Settings) -> Check:
@@ -110,7 +100,7 @@ def check_config(settings: Settings) -> Check:
 
 def run_checks(settings: Settings, *, sources: bool = True) -> list[Check]:
     """Every check, in order; sources are fetched once each with no retries."""
-    checks = [check_config(settings), check_sqlite_version(), check_classifier(), check_database(settings)]
+    checks = [check_config(settings), check_sqlite_version(), check_database(settings)]
     if sources and settings.sources:
         quick = FetchSettings(**{**settings.fetch.model_dump(), "retries": 0, "min_delay": 0.0})
         with Fetcher(quick) as fetcher:
