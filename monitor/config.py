@@ -65,7 +65,7 @@ class FetchSettings(_Strict):
 
 class SourceSettings(_Strict):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
-    adapter: Literal["kcna", "rodong", "kcnawatch", "naenara", "css"]
+    adapter: str  # a name of the adapter registry (monitor/sources/__init__.py)
     url: AnyHttpUrl
     interval: Annotated[float, Field(gt=0)] = 600.0
     jitter: Annotated[float, Field(ge=0)] | None = None
@@ -86,14 +86,24 @@ class SourceSettings(_Strict):
             cleaned.append(name)
         return cleaned
 
-    @model_validator(mode="after")
-    def _css_needs_selectors(self) -> SourceSettings:
-        if self.adapter == "css":
-            if self.css is None:
-                raise ValueError("adapter 'css' needs a [sources.css] table with at least `item` and `title`")
-            from monitor.sources.css import CssOptions
+    @field_validator("adapter")
+    @classmethod
+    def _known_adapter(cls, name: str) -> str:
+        from monitor.sources import NAMES
 
-            CssOptions.from_mapping(self.css)
+        if name not in NAMES:
+            raise ValueError(f"unknown adapter {name!r}: use one of {', '.join(NAMES)}")
+        return name
+
+    @model_validator(mode="after")
+    def _adapter_options(self) -> SourceSettings:
+        from monitor.sources import adapter_kind
+
+        kind = adapter_kind(self.adapter)
+        if kind.options and self.css is None:
+            raise ValueError(f"adapter {kind.name!r} needs a [sources.css] table with at least `item` and `title`")
+        if kind.options:
+            kind.make(self.css)  # the adapter checks its own options (ValueError naming the wrong one)
         return self
 
     @property

@@ -1,42 +1,59 @@
-"""Registry of site adapters, chosen by the config key `adapter` (never by host name)."""
+"""The registry of site adapters: each kind is declared once here, chosen by the config key `adapter` (never by
+host name). Config validation, `monitor check`, `doctor` and the pipeline all work from this list.
+
+To add a kind: a module under monitor/sources with an adapter class (see `base.Adapter`) and a function
+`make(options) -> Adapter`, then one `AdapterKind` below. Importing this package loads no adapter module; each is
+imported the first time its kind is used.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from monitor.sources.base import Adapter, AdapterFactory
 
-_REGISTRY: dict[str, AdapterFactory] = {}
-_BUILTIN = ("kcna", "rodong", "kcnawatch", "naenara", "css")
+
+@dataclass(frozen=True)
+class AdapterKind:
+    """One kind of adapter: its config name, its module, and what it can do."""
+
+    name: str
+    module: str
+    articles: bool = True  # whether its entries link to article pages that can be fetched
+    options: bool = False  # whether it takes options (a `[sources.NAME]` table)
+
+    def make(self, options: Mapping[str, Any] | None = None) -> Adapter:
+        """The adapter, built with `options` (ValueError when they are wrong)."""
+        factory = cast(AdapterFactory, importlib.import_module(self.module).make)
+        return factory(options or {})
 
 
-def register(kind: str, factory: AdapterFactory) -> None:
-    """Make an adapter available under `kind`."""
-    _REGISTRY[kind] = factory
+KINDS: tuple[AdapterKind, ...] = (
+    AdapterKind("kcna", "monitor.sources.kcna"),
+    AdapterKind("rodong", "monitor.sources.rodong"),
+    AdapterKind("kcnawatch", "monitor.sources.kcnawatch"),
+    AdapterKind("naenara", "monitor.sources.naenara"),
+    AdapterKind("css", "monitor.sources.css", options=True),
+)
+NAMES = tuple(k.name for k in KINDS)
+
+
+def adapter_kind(name: str) -> AdapterKind:
+    """The adapter kind named `name`; KeyError naming the known ones when there is none."""
+    for k in KINDS:
+        if k.name == name:
+            return k
+    raise KeyError(f"unknown adapter {name!r}; known: {', '.join(NAMES)}")
 
 
 def adapter_kinds() -> list[str]:
     """The adapter names a config may use."""
-    _load_builtin()
-    return sorted(_REGISTRY)
+    return sorted(NAMES)
 
 
 def get_adapter(kind: str, options: Mapping[str, Any] | None = None) -> Adapter:
     """Build the adapter registered under `kind` with its options."""
-    _load_builtin()
-    try:
-        factory = _REGISTRY[kind]
-    except KeyError:
-        raise KeyError(f"unknown adapter {kind!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-    return factory(options or {})
-
-
-def _load_builtin() -> None:
-    """Import the built-in adapter modules (each registers itself); cheap once they are all in."""
-    if all(name in _REGISTRY for name in _BUILTIN):
-        return
-    import importlib
-
-    for name in _BUILTIN:
-        importlib.import_module(f"monitor.sources.{name}")
+    return adapter_kind(kind).make(options)

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources import register
 from monitor.sources.common import matches, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
@@ -227,8 +226,7 @@ class CssAdapter:
                        warnings=warnings)
 
 
-def _factory(options: Mapping[str, Any]) -> CssAdapter:
+def make(options: Mapping[str, Any]) -> CssAdapter:
+    """The adapter for a source with these options (see the registry in monitor/sources/__init__.py)."""
     return CssAdapter(CssOptions.from_mapping(options))
 
-
-register("css", _factory)

@@ -17,7 +17,6 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources import register
 from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_dateline, parse_dotted
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
@@ -272,8 +271,7 @@ def strip_title_prefix(title: str) -> str:
     return _TITLE_PREFIX.sub("", title)
 
 
-def _factory(options: Mapping[str, Any]) -> KcnaAdapter:
+def make(options: Mapping[str, Any]) -> KcnaAdapter:
+    """The adapter for a source with these options (see the registry in monitor/sources/__init__.py)."""
     return KcnaAdapter()
 
-
-register("kcna", _factory)

@@ -18,7 +18,6 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources import register
 from monitor.sources.common import (
     TAG_A,
     TAG_P,
@@ -325,8 +324,7 @@ def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
         ".article-desc, div.archive-list, div.article-content, 'Date: | Source:' line)")
 
 
-def _factory(options: Mapping[str, Any]) -> KcnaWatchAdapter:
+def make(options: Mapping[str, Any]) -> KcnaWatchAdapter:
+    """The adapter for a source with these options (see the registry in monitor/sources/__init__.py)."""
     return KcnaWatchAdapter()
 
-
-register("kcnawatch", _factory)

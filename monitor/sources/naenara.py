@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources import register
 from monitor.sources.common import blocked_reason, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
@@ -96,8 +95,7 @@ def _entry(a: Any, memo: PageMemo, seen: set[str], warnings: list[str]) -> Entry
     return new_entry(url, title, published, None, "Naenara", memo=memo)
 
 
-def _factory(options: Mapping[str, Any]) -> NaenaraAdapter:
+def make(options: Mapping[str, Any]) -> NaenaraAdapter:
+    """The adapter for a source with these options (see the registry in monitor/sources/__init__.py)."""
     return NaenaraAdapter()
 
-
-register("naenara", _factory)

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources import register
 from monitor.sources.common import (
     TAG_A,
     Resolver,
@@ -242,8 +241,7 @@ def _article_2025(doc: Document, parser: LexborHTMLParser, content: Any) -> Arti
     return _finish(doc, title, paras, published, "rodong-2025")
 
 
-def _factory(options: Mapping[str, Any]) -> RodongAdapter:
+def make(options: Mapping[str, Any]) -> RodongAdapter:
+    """The adapter for a source with these options (see the registry in monitor/sources/__init__.py)."""
     return RodongAdapter()
 
-
-register("rodong", _factory)
