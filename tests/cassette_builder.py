@@ -1,4 +1,6 @@
-"""Writes the cassettes under cassettes/: KCNA pages (current layout, invented headlines) as vcrpy recordings.
+"""Writes the cassettes under cassettes/ as vcrpy recordings: KCNA pages (current layout, invented headlines), and
+real captured Rodong Sinmun pages (tests/fixtures/real, their source in SOURCES.txt) with the headers that site
+sends.
 
 Run `python -m tests.cassette_builder` after changing the pages; tests check the files are up to date.
 """
@@ -53,6 +55,30 @@ def listing_and_articles(path: str, salt: str, etag: str) -> list[dict[str, Any]
     return out
 
 
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
+RODONG = "http://www.rodong.rep.kp"
+RODONG_LISTING = "/en/index.php?strPageID=SF01_01_02&iMenuID=1"
+RODONG_ARTICLE = "/en/index.php?strPageID=SF01_02_01&newsID=2022-02-11-0008"
+# The captured files kept no headers: these are of the kind a PHP site behind Apache sends, chosen for the replay
+# (a Last-Modified, so that the replay shows the conditional request too), not captured ones.
+RODONG_HEADERS = {"Content-Type": ["text/html; charset=utf-8"], "Server": ["Apache"],
+                  "Last-Modified": ["Fri, 11 Feb 2022 06:10:00 GMT"]}
+
+
+def rodong_real() -> list[dict[str, Any]]:
+    """A poll of the real Rodong home listing of 11 Feb 2022, its first article's page, then a 304 poll."""
+    listing = (REAL / "rodong-old-listing-1.html").read_text(encoding="utf-8")
+    article = (REAL / "rodong-old-article-1.html").read_text(encoding="utf-8")
+    ok = {"status": {"code": 200, "message": "OK"}, "headers": RODONG_HEADERS}
+    return [
+        {"request": _request(RODONG + RODONG_LISTING), "response": {**ok, "body": {"string": listing}}},
+        {"request": _request(RODONG + RODONG_ARTICLE), "response": {**ok, "body": {"string": article}}},
+        {"request": _request(RODONG + RODONG_LISTING, {"If-Modified-Since": RODONG_HEADERS["Last-Modified"]}),
+         "response": {"status": {"code": 304, "message": "Not Modified"}, "headers": RODONG_HEADERS,
+                      "body": {"string": ""}}},
+    ]
+
+
 def cassettes() -> dict[str, dict[str, Any]]:
     """Every cassette by file name."""
     poll = listing_and_articles(LATEST, "", '"latest-1"')
@@ -62,7 +88,8 @@ def cassettes() -> dict[str, dict[str, Any]]:
                 "response": _response(kcna_listing(STORIES[:1], "ext"), 200, {"ETag": ['"ext-1"']})}
     two = [*listing_and_articles(LATEST, "", '"latest-1"'), external]
     return {"kcna_latest_then_304.yaml": {"interactions": poll, "version": 1},
-            "kcna_two_lists.yaml": {"interactions": two, "version": 1}}
+            "kcna_two_lists.yaml": {"interactions": two, "version": 1},
+            "rodong_real_listing.yaml": {"interactions": rodong_real(), "version": 1}}
 
 
 class _NoAliases(yaml.SafeDumper):

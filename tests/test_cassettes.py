@@ -10,7 +10,7 @@ import pytest
 from monitor.config import load_settings
 from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context
-from tests.cassette_builder import CASSETTES, HOST, STORIES, cassettes, render
+from tests.cassette_builder import CASSETTES, HOST, RODONG, RODONG_ARTICLE, RODONG_LISTING, STORIES, cassettes, render
 from tests.conftest import write_config
 from tests.sitekit import EXTERNAL, LATEST
 
@@ -58,6 +58,29 @@ def test_replayed_article_under_two_urls(tmp_path: Path) -> None:
             assert run_source(ctx, src).status == "ok"
         assert ctx.store.scalar("SELECT COUNT(*) FROM items") == 3
         assert ctx.store.scalar("SELECT COUNT(*) FROM item_urls") == 4
+    finally:
+        close_context(ctx)
+
+
+@pytest.mark.vcr("rodong_real_listing.yaml")
+def test_replayed_real_rodong_listing_then_304(tmp_path: Path) -> None:
+    """A replayed poll of a real Rodong Sinmun listing stores its 40 items with exact titles and dates, fetches the
+    first one's real article page into its body, and the next poll is a conditional GET answered 304."""
+    cfg = tmp_path / "m.toml"
+    cfg.write_text(f'[storage]\npath = "m.db"\n\n[fetch]\nmin_delay = 0\nmax_articles_per_run = 1\n\n'
+                   f'[[sources]]\nname = "rodong"\nadapter = "rodong"\nurl = "{RODONG + RODONG_LISTING}"\n'
+                   f'fetch_articles = true\n', encoding="utf-8")
+    ctx = open_context(load_settings(cfg))
+    try:
+        src = ctx.settings.sources[0]
+        first = run_source(ctx, src)
+        assert first.status == "ok" and first.new_items == 40 and first.warnings == []
+        row = ctx.store.one("SELECT title, published, body FROM items WHERE url = ?", (RODONG + RODONG_ARTICLE,))
+        assert row is not None and row["published"] == "2022-02-11"
+        assert row["title"] == "2nd Grand Workshop for Officials in Construction Sector Continues"
+        assert row["body"] and len(row["body"]) > 500
+        assert ctx.store.scalar("SELECT COUNT(*) FROM items WHERE body IS NOT NULL") == 1
+        assert run_source(ctx, src).status == "not_modified"
     finally:
         close_context(ctx)
 

@@ -1,4 +1,4 @@
-"""Adapters on real captured pages in ../shared/reference/real-pages (skipped when absent)."""
+"""Adapters on real captured pages (tests/fixtures/real, copied from ../shared/reference/real-pages)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,17 @@ import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-import pytest
-
 from monitor.models import Document
 from monitor.sources import get_adapter
 from monitor.sources.dates import parse_dateline
 from monitor.sources.text import strip_end_mark
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "real-pages"
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 RODONG = "http://www.rodong.rep.kp/en/index.php"
 
 
 def _read(name: str) -> bytes:
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path.read_bytes()
+    return (REAL / name).read_bytes()
 
 
 def test_rodong_old_listing_1() -> None:
