@@ -5,7 +5,7 @@ adapter checks. The library modules return data; only this module draws it, and 
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -13,18 +13,22 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from monitor.archive.revisions import Revision, diff
-from monitor.archive.search import MARK_END, MARK_START, SearchHit
-from monitor.archive.stories import Story, format_lag
-from monitor.classify.evaluate import CLASSES, EvalReport
 from monitor.cli.terminal import safe
-from monitor.sources.check import CheckReport
+
+if TYPE_CHECKING:  # no library module is imported at run time here: a command loads only what it uses
+    from monitor.archive.revisions import Revision
+    from monitor.archive.search import SearchHit
+    from monitor.archive.stories import Story
+    from monitor.classify.evaluate import EvalReport
+    from monitor.sources.check import CheckReport
 
 HIGHLIGHT = "bold yellow"
 
 
 def snippet_markup(snippet: str) -> str:
     """Rich markup of a snippet: the matches highlighted, everything else escaped (control characters shown)."""
+    from monitor.archive.search import MARK_END, MARK_START
+
     out: list[str] = []
     for i, chunk in enumerate(snippet.split(MARK_START)):
         if i == 0:
@@ -69,6 +73,9 @@ def render_stories(found: list[Story], console: Console) -> None:
     if not found:
         console.print("No story was carried by more than one outlet.")
         return
+
+    from monitor.archive.stories import format_lag
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Story", ratio=1)
     table.add_column("Outlet", no_wrap=True)
@@ -99,7 +106,10 @@ def render_revisions(item: dict[str, Any] | None, revs: list[Revision], console:
         when = f" (seen {revs[0].seen_at})" if revs else ""
         console.print(f"Only one version of this item is known{when}: it has not been edited.")
         return 0
+
     changes = 0
+    from monitor.archive.revisions import diff
+
     for n, (old, new) in enumerate(itertools.pairwise(revs), start=2):
         lines = diff(old, new)
         if not lines:
@@ -119,6 +129,9 @@ def render_revisions(item: dict[str, Any] | None, revs: list[Revision], console:
 
 def render_report(report: EvalReport, console: Console, max_misses: int = 30) -> None:
     """Print the report as Rich tables: scores, confusion matrix, misses."""
+    from monitor.classify.evaluate import CLASSES
+
+
     scores = Table(title=f"Classifier on {report.items} items")
     for col in ("decision", "precision", "recall", "F1", "gold", "predicted"):
         scores.add_column(col, justify="left" if col == "decision" else "right")
