@@ -12,14 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
 
 import pytest
 
 from tests.conftest import write_config
-from tests.sitekit import LATEST, LocalSite, Story, publish
+from tests.sitekit import LATEST, LocalSite, Reply, Story, publish
 
 DAY = date(2026, 11, 19)
 STORIES = [Story(f"Cooperative Farm {n} Completes Autumn Ploughing", ("The farm completed ploughing.",), DAY)
@@ -108,7 +107,8 @@ def test_kill_9_leaves_a_sound_database(tmp_path: Path, site: LocalSite) -> None
     cfg = write_config(tmp_path / "m.toml", [{"name": "s", "adapter": "kcna", "url": site.base + LATEST,
                                               "interval": 1, "fetch_articles": True}])
     proc = start(cfg)
-    time.sleep(1.5)
+    # killed once it is fetching article pages: in the middle of a run, its transaction not yet committed
+    assert wait_for(lambda: any(site.hits(f"/en/article/detail/{s.hexid()}") for s in STORIES), 20)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     db = tmp_path / "monitor.db"
@@ -121,56 +121,28 @@ def test_kill_9_leaves_a_sound_database(tmp_path: Path, site: LocalSite) -> None
     assert count(db, "SELECT COUNT(DISTINCT key) FROM items") == len(STORIES)
 
 
-class _Receiver:
-    """A webhook receiver that can hang (to hold the sender mid-delivery) or accept."""
-
-    def __init__(self, hang: bool) -> None:
-        self.hang = hang
-        self.ids: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if receiver.hang:
-                    time.sleep(60)
-                    return
-                receiver.ids.append(self.headers.get("webhook-id", ""))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-
 def test_alert_survives_a_kill_between_store_and_send(tmp_path: Path, site: LocalSite) -> None:
     """A process killed while its alert is in flight delivers it after restart: the alert is not lost."""
     publish(site, LATEST, [MEETING, *STORIES[:2]])
-    hanging = _Receiver(hang=True)
+    site.routes["/hanging-hook"] = Reply(b"", 200, {}, delay=60)  # holds the sender mid-delivery
+    site.routes["/hook"] = Reply(b"", 200, {})
     src = [{"name": "s", "adapter": "kcna", "url": site.base + LATEST, "interval": 1, "fetch_articles": True}]
-    hook = f'[alerts.webhook]\nurl = "{hanging.url}"\nsecret = "{SECRET}"\ntimeout = 50\n'
+    hook = f'[alerts.webhook]\nurl = "{site.base}/hanging-hook"\nsecret = "{SECRET}"\ntimeout = 50\n'
     cfg = write_config(tmp_path / "m.toml", src, hook)
     db = tmp_path / "monitor.db"
     proc = start(cfg)
     try:
-        assert wait_for(lambda: count(db, "SELECT COUNT(*) FROM outbox") == 1), "no alert queued"
-        time.sleep(1.0)  # the dispatcher is now stuck sending to the hanging receiver
+        assert site.wait_for_posts(1, 20), "no delivery started"  # the dispatcher is now stuck sending
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert count(db, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 0
-    good = _Receiver(hang=False)
-    cfg.write_text(cfg.read_text().replace(hanging.url, good.url))
+    cfg.write_text(cfg.read_text().replace("/hanging-hook", "/hook"))
     done = subprocess.run([sys.executable, "-m", "monitor", "--config", str(cfg), "run", "--once"],
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr[-300:]
-    assert len(good.ids) == 1 and good.ids[0].startswith("msg_")
+    delivered = [r.headers.get("webhook-id", "") for r in site.hits("/hook")]
+    assert len(delivered) == 1 and delivered[0].startswith("msg_")
     assert count(db, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 1
     alerts = json.loads(subprocess.run([sys.executable, "-m", "monitor", "--config", str(cfg), "alerts", "--json"],
                                        capture_output=True, timeout=60).stdout)

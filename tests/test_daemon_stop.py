@@ -42,9 +42,10 @@ def test_a_second_daemon_on_one_database_exits_2_naming_the_first(tmp_path: Path
     finally:
         first.kill()
         first.wait(10)
+    polls = site.count(LATEST)
     again = start(cfg)
     try:
-        time.sleep(1.5)
+        assert wait_for(lambda: site.count(LATEST) > polls, 20)  # the new daemon got the lock and polls
         assert again.poll() is None
     finally:
         again.send_signal(signal.SIGTERM)
