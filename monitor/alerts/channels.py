@@ -8,6 +8,7 @@ a settings table in `monitor/config.py` (`[alerts.NAME]`), and one `ChannelKind`
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -28,7 +29,8 @@ class Probe:
 
 
 class Channel(Protocol):
-    """An open channel: sends messages one at a time, then is closed."""
+    """An open channel: sends messages one at a time, then is closed. A channel opened with a stop event gives up
+    a delivery in flight soon after it is set (the webhook within about a second)."""
 
     def send(self, msg: AlertMessage) -> DeliveryResult:
         """Deliver one message once; never raises."""
@@ -43,7 +45,7 @@ class ChannelKind:
 
     name: str
     section: Callable[[AlertSettings], object | None]
-    open: Callable[[Settings], Channel]
+    open: Callable[[Settings, threading.Event], Channel]
     probe: Callable[[Settings], Probe]
 
     def configured(self, settings: Settings) -> bool:
@@ -56,10 +58,10 @@ class ChannelKind:
         return section is not None and bool(getattr(section, "enabled", True))
 
 
-def _open_webhook(settings: Settings) -> Channel:
+def _open_webhook(settings: Settings, stop: threading.Event) -> Channel:
     from monitor.alerts.webhook import WebhookChannel
 
-    return WebhookChannel(settings)
+    return WebhookChannel(settings, stop)
 
 
 def _probe_webhook(settings: Settings) -> Probe:
@@ -68,7 +70,7 @@ def _probe_webhook(settings: Settings) -> Probe:
     return probe(settings)
 
 
-def _open_email(settings: Settings) -> Channel:
+def _open_email(settings: Settings, stop: threading.Event) -> Channel:
     from monitor.alerts.email import EmailChannel
 
     return EmailChannel(settings)

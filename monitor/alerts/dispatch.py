@@ -53,7 +53,7 @@ class Dispatcher:
                 found = kind(name)
                 if found is None or not found.configured(self.settings):
                     return None
-                channel = self._channels[name] = found.open(self.settings)
+                channel = self._channels[name] = found.open(self.settings, self.stop)
             return channel
 
     def close(self) -> None:

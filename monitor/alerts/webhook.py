@@ -152,27 +152,45 @@ def send_webhook(client: httpx.Client, url: str, secret: str | None, msg: AlertM
 
 
 class WebhookChannel:
-    """The configured webhook as a channel: one HTTP client, made at the first delivery."""
+    """The configured webhook as a channel: one HTTP client, made at the first delivery.
 
-    def __init__(self, settings: Settings) -> None:
+    Its connections go through the fetcher's guarded transport: the receiver's own address only (of whatever
+    kind the configured URL names), and a delivery in flight is given up soon after `stop` is set, so that a
+    hanging receiver never holds a stopping daemon.
+    """
+
+    def __init__(self, settings: Settings, stop: threading.Event | None = None) -> None:
         conf = settings.alerts.webhook
         assert conf is not None
         self.conf = conf
         self.user_agent = settings.fetch.user_agent
+        self.stop = stop or threading.Event()
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
 
     def send(self, msg: AlertMessage) -> DeliveryResult:
         """POST the message once (see `send_webhook`); a secret that cannot be read is retried later."""
+        from monitor.ingest.fetch import trust_context
+        from monitor.ingest.netguard import Call, GuardedTransport, guarded
+        from monitor.ingest.netpolicy import OriginPolicy
+
         try:
             secret = self.conf.resolved_secret()
         except ConfigError as exc:
             return DeliveryResult("retry", f"configuration: {exc}")
+        url = str(self.conf.url)
         with self._lock:
             if self._client is None:
-                self._client = httpx.Client(follow_redirects=False, headers={"User-Agent": self.user_agent})
+                transport = GuardedTransport(verify=trust_context(), limits=httpx.Limits(max_keepalive_connections=0))
+                self._client = httpx.Client(transport=transport, follow_redirects=False,
+                                            headers={"User-Agent": self.user_agent})
             client = self._client
-        return send_webhook(client, str(self.conf.url), secret, msg, timeout=self.conf.timeout)
+        call = Call(OriginPolicy.for_url(url), self.stop, time.monotonic() + self.conf.timeout + 1.0)
+        with guarded(call):
+            result = send_webhook(client, url, secret, msg, timeout=self.conf.timeout)
+        if self.stop.is_set() and result.outcome == "retry":
+            return DeliveryResult("retry", f"stopped while delivering ({result.detail})")
+        return result
 
     def close(self) -> None:
         """Close the HTTP client, if one was made."""
