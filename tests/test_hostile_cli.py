@@ -64,6 +64,8 @@ def test_export_keeps_an_existing_file_unless_forced(stored: Path, tmp_path: Pat
     refused = CliRunner().invoke(app, ["--config", str(stored), "export", "-o", str(out)])
     assert refused.exit_code == 2 and "--force" in refused.output and out.read_text() == "keep me\n"
     assert CliRunner().invoke(app, ["--config", str(stored), "export", "-o", str(tmp_path)]).exit_code == 2
+    device = CliRunner().invoke(app, ["--config", str(stored), "export", "-o", "/dev/full", "--force"])
+    assert device.exit_code == 2 and "not a regular file" in device.output and Path("/dev/full").is_char_device()
     forced = CliRunner().invoke(app, ["--config", str(stored), "export", "-o", str(out), "--force"])
     assert forced.exit_code == 0
     assert len([json.loads(line) for line in out.read_text().splitlines()]) == 2
@@ -144,3 +146,22 @@ def test_a_config_readable_by_others_with_a_secret_is_warned_about(tmp_path: Pat
     cfg.chmod(0o600)
     tight = CliRunner().invoke(app, ["--config", str(cfg), "sources"])
     assert "chmod" not in tight.output
+
+
+def test_a_full_disk_during_export_leaves_the_old_file_and_no_debris(tmp_path: Path) -> None:
+    """When the disk fills up mid-export, the file named by -o keeps its old content and no partial file stays."""
+    import errno
+
+    from monitor.archive.export import write_atomically
+
+    out = tmp_path / "items.jsonl"
+    out.write_text("previous export\n")
+
+    def fill_up(fh: object) -> int:
+        fh.write("half a record")  # type: ignore[attr-defined]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomically(out, fill_up)
+    assert out.read_text() == "previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["items.jsonl"]

@@ -103,6 +103,9 @@ def check_target(output: Path, db_path: Path, *, force: bool) -> None:
         raise ExportTargetError(f"{output} is the database or one of its files: export writes elsewhere")
     if target.is_dir():
         raise ExportTargetError(f"{output} is a directory: name a file, e.g. {output / 'items.jsonl'}")
+    if target.exists() and not target.is_file():
+        raise ExportTargetError(f"{output} is not a regular file (a device or a pipe): name a file, or leave out -o "
+                                "to write to standard output")
     if not target.parent.is_dir():
         raise ExportTargetError(f"{output}: the directory {target.parent} does not exist")
     if target.exists() and not force:
