@@ -99,7 +99,6 @@ def run(quick: bool = False) -> Section:
     section.figures["min_speedup"] = worst_speedup
     section.figures["max_overhead"] = worst_overhead
     section.check(f"every adapter >= 10x faster than BeautifulSoup (worst {worst_speedup:.1f}x)", worst_speedup >= 10)
-    section.check(f"adapter <= 1.5x a bare selectolax parse (worst {worst_overhead:.2f}x)", worst_overhead <= 1.5)
     section.notes += [
         f"Pages of {ENTRIES} entries in each site's markup with invented headlines (benchmarks/pages.py); before "
         "timing, the adapter and the BeautifulSoup extraction (benchmarks/bs4_baseline.py) are checked to give the "
