@@ -1,18 +1,44 @@
-"""structlog set-up: JSON lines when stderr is not a terminal, readable console output otherwise."""
+"""structlog set-up: JSON lines when stderr is not a terminal, readable console output otherwise.
+
+structlog (with the console renderer and its traceback support) takes about a tenth of a second to import, and
+most commands log nothing: it is imported at the first log call, with the configuration asked for by then.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-import structlog
+if TYPE_CHECKING:
+    import structlog
+    from structlog.typing import FilteringBoundLogger
 
 Format = Literal["auto", "json", "console"]
+_wanted: tuple[str, Format] = ("info", "auto")
+_applied: tuple[str, Format] | None = None
 
 
 def configure_logging(level: str = "info", fmt: Format = "auto") -> None:
-    """Configure structlog (and the stdlib root logger) once for the process."""
+    """Configure structlog (and the stdlib root logger) for the process; structlog itself at its first use."""
+    global _wanted
+    _wanted = (level, fmt)
+    numeric = getattr(logging, level.upper(), logging.INFO)
+    logging.basicConfig(level=max(numeric, logging.WARNING), stream=sys.stderr, format="%(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
+    if "structlog" in sys.modules:
+        _apply()
+
+
+def _apply() -> None:
+    """Configure structlog as last asked (once per request)."""
+    global _applied
+    if _applied == _wanted:
+        return
+    import structlog
+
+    level, fmt = _wanted
     numeric = getattr(logging, level.upper(), logging.INFO)
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     renderer: structlog.typing.Processor = (
@@ -30,17 +56,29 @@ def configure_logging(level: str = "info", fmt: Format = "auto") -> None:
         logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
-    logging.basicConfig(level=max(numeric, logging.WARNING), stream=sys.stderr, format="%(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
+    _applied = _wanted
 
 
 def _stderr_logger(*args: object) -> structlog.PrintLogger:
     """A logger writing to whatever sys.stderr is now (tests and tools swap it)."""
+    import structlog
+
     return structlog.PrintLogger(file=sys.stderr)
 
 
-def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+class _Deferred:
+    """A logger that imports and configures structlog at its first call."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import structlog
+
+        _apply()
+        return getattr(structlog.get_logger(component=self._name), attr)
+
+
+def get_logger(name: str) -> FilteringBoundLogger:
     """A structlog logger bound to a component name."""
-    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(component=name)
-    return logger
+    return cast("FilteringBoundLogger", _Deferred(name))

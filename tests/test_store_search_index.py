@@ -74,3 +74,14 @@ def test_migration_indexes_the_items_a_batch_had_not_reached(tmp_path: Path) -> 
     assert sorted(h.id for h in search(store, "pickers")) == [1, 2, newest]
     _in_step_with_items(store)
     assert store.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_schema_version_counts_the_migrations(tmp_path: Path) -> None:
+    """SCHEMA_VERSION is the number of migrations, and a new database records it as its user_version."""
+    from monitor.store.database import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == len(migrations._migrations)
+    store = make_store(tmp_path)
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
+    assert {r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")} == {
+        m.name for m in migrations._migrations}

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from monitor.store.filters import item_filters
-from monitor.store.schema import migrations
 
 BUSY_TIMEOUT_MS = 10_000
+#: How many migrations `schema` holds (a test checks it): a database whose user_version says so is current.
+SCHEMA_VERSION = 5
 #: The items columns held by the full-text index `items_fts` (schema m002).
 FTS_COLUMNS = "title, teaser, body, participants"
 
@@ -99,12 +98,26 @@ class Store:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self.db = Database(conn, execute_plugins=False)
             with self._lock:
-                migrations.apply(self.db)
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"database {path} is not usable: {exc} (run `monitor doctor`)") from exc
+
+    def _migrate(self) -> None:
+        """Apply the migrations of `schema` the database lacks (sqlite-utils keeps the record of those applied).
+
+        SQLite's `user_version` counts them too, so that a database already current is opened without loading the
+        migration machinery at all (most commands open a current database).
+        """
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        from sqlite_utils import Database
+
+        from monitor.store.schema import migrations
+
+        migrations.apply(Database(self.conn, execute_plugins=False))
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Checkpoint the WAL and close the connection."""
