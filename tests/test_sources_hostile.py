@@ -152,13 +152,15 @@ def test_depth_estimate_ignores_elements_without_end_tags() -> None:
 
 
 def test_depth_estimate_sees_through_ignored_end_tags() -> None:
-    """End tags a parser ignores (nothing of the name open, or a block in between) never hide depth: the page
-    of the fuzz finding (65,990 levels) and its variants are measured at their real depth."""
+    """End tags a parser ignores (nothing of the name open, or a block in between) never hide depth, nor do
+    links inside links with a heading between: the pages of the fuzz findings (65,990 and 11,107 levels) and
+    their variants are measured at their real depth."""
     assert max_depth("</nav></ul><main><article>" * 100) == 200
     assert max_depth("<span><div></span>" * 100) == 200
     assert max_depth("<b><div></b>" * 100) == 200
     assert max_depth("<div><span></div>" * 100) == 2
     assert max_depth("<a><a><a>") == 1
+    assert max_depth('<h4><a href="/x">x</aa class="y"><h4><a href="/y">y</aa>' * 100) == 400  # fuzz finding 2
 
 
 def test_flatten_keeps_text_and_links() -> None:

@@ -53,7 +53,8 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
     - a block's end tag (`</div>`) closes the latest open element of its name and all opened after it, unless
       a table, cell or other boundary lies between; any other end tag (`</span>`, `</b>`) does so only when no
       block lies between, else it is ignored (for `</b>` the parser moves elements around but keeps as many);
-    - an end tag with no open element of its name is ignored; a link opened inside a link closes the first.
+    - an end tag with no open element of its name is ignored; a link opened inside a link closes the first
+      as `</a>` would (so not when a block lies between: `<h4><a><h4><a>...` nests).
 
     A page within the limit is returned unchanged. A page of at most `few` start tags cannot nest deeply enough
     to cost the parser much (2,000 nested divs parse in about 3 ms) and is not followed at all.
@@ -96,8 +97,10 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
                 continue
             drop = not pop_to(target)
         else:
-            if name == "a" and where.get("a"):
-                pop_to(where["a"][-1])
+            if name == "a" and where.get("a"):  # a link inside a link: the first one's end tag is implied
+                target = where["a"][-1]
+                if not (blocks and blocks[-1] > target):
+                    pop_to(target)
             position = len(names)
             keep = position < limit or name == "a"
             where.setdefault(name, []).append(position)
