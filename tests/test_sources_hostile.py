@@ -163,6 +163,19 @@ def test_depth_estimate_sees_through_ignored_end_tags() -> None:
     assert max_depth('<h4><a href="/x">x</aa class="y"><h4><a href="/y">y</aa>' * 100) == 400  # fuzz finding 2
 
 
+def test_depth_estimate_follows_the_tokenizer() -> None:
+    """Comments, script text and SVG's self-closed elements do not count; a tag without `>` swallows what
+    follows as a browser's does (fuzz finding 3: `<p c x </div>` hid 6,405 levels); tricks that end a comment
+    early (`<!-->`) or leave SVG (`<svg><div/>`) still count."""
+    assert max_depth("<!--" + "<div>" * 50 + "-->") == 0
+    assert max_depth("<script>" + "'<div>'" * 50 + "</script>") == 0
+    assert max_depth("<svg>" + "<path d='x'/>" * 50 + "</svg>") == 1
+    assert max_depth('<div class="a"><div id="b">x</div><div id="c">y <p c W </div></div>' * 50) == 51
+    assert max_depth("<!-->" + "<div>" * 50) == 50
+    assert max_depth("<svg>" + "<div/>" * 50) == 50
+    assert max_depth("<svg><style>" + "<div>" * 50) == 50
+
+
 def test_flatten_keeps_text_and_links() -> None:
     """Past the limit, tags go but their text and links stay; a page within the limit is untouched."""
     page = "<div>" * 10 + '<a href="/x">Deep <b>title</b></a>' + "</div>" * 10
