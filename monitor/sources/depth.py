@@ -36,6 +36,9 @@ _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed",
 _RAW_END = {name: re.compile("</" + name, re.IGNORECASE) for name in _RAW_TEXT}
 #: A raw text element whose text holds more `<` than this is read as markup (never let one hide depth).
 _RAW_TAGS = 2000
+# Elements a parser reopens when an enclosing element closed them before their own end tag.
+_FORMATTING = frozenset(["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
+                         "tt", "u"])
 # SVG and MathML: there `<path/>` is complete, and the HTML elements below end them ("break out").
 _FOREIGN = ("svg", "math")
 _BREAKOUT = frozenset([
@@ -72,7 +75,10 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
     - an end tag with no open element of its name is ignored; a link opened inside a link closes the first
       as `</a>` would (so not when a block lies between: `<h4><a><h4><a>...` nests);
     - comments and the text of scripts, styles and the like are skipped; in SVG and MathML `<x/>` is complete,
-      and an HTML element such as `<div>` ends them.
+      and an HTML element such as `<div>` ends them;
+    - a formatting element closed by an enclosing element's end tag is reopened by the parser at the next text
+      and may stay open for good (fuzz finding: `<b><font>` so closed, repeated, built 3,010 levels): each
+      counts as a level until its own end tag comes.
 
     A page within the limit is returned unchanged. A page of at most `few` start tags cannot nest deeply enough
     to cost the parser much (2,000 nested divs parse in about 3 ms) and is not followed at all.
@@ -86,11 +92,21 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
     bounds: list[int] = []  # positions of scope boundaries, innermost last
     foreigns: list[int] = []  # positions of <svg> and <math>, innermost last
 
+    # Formatting elements (<b>, <font>...) closed by an enclosing element's end tag rather than their own are
+    # opened again by the parser at the next text, even a line break, and may stay open for good: each counts
+    # as a level until its own end tag comes.
+    offstack: dict[str, int] = {}  # name -> how many are closed that way
+    reopen = [0]  # how many in all
+
     def pop_to(target: int) -> bool:
         """Close the element at `target` and those above it; whether it was kept."""
         was_kept = False
         while len(names) > target:
-            where[names.pop()].pop()
+            name = names.pop()
+            where[name].pop()
+            if name in _FORMATTING and len(names) > target and kept[-1]:
+                offstack[name] = offstack.get(name, 0) + 1
+                reopen[0] += 1
             was_kept = kept.pop()
             top = len(names)
             if blocks and blocks[-1] == top:
@@ -126,6 +142,9 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
         if slash:  # an end tag: dropped with the element it closes
             positions = where.get(name)
             if not positions:
+                if offstack.get(name):  # closes one that an enclosing element's end tag had closed
+                    offstack[name] -= 1
+                    reopen[0] -= 1
                 continue
             target = positions[-1]
             above = bounds if name in _SPECIAL else blocks
@@ -151,8 +170,11 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
                 target = where["a"][-1]
                 if not (blocks and blocks[-1] > target):
                     pop_to(target)
+            elif name == "a" and offstack.get("a"):
+                offstack["a"] -= 1
+                reopen[0] -= 1
             position = len(names)
-            keep = position < limit or name == "a"
+            keep = position + reopen[0] < limit or name == "a"
             where.setdefault(name, []).append(position)
             if name in _SPECIAL:
                 blocks.append(position)
@@ -162,8 +184,8 @@ def flatten(text: str, limit: int = MAX_DEPTH, few: int = FEW_TAGS) -> tuple[str
                 foreigns.append(position)
             names.append(name)
             kept.append(keep)
-            if position >= deepest:
-                deepest = position + 1
+            if position + reopen[0] >= deepest:
+                deepest = position + reopen[0] + 1
             drop = not keep
         if drop:
             pieces.append(text[copied:m.start()])
