@@ -16,7 +16,7 @@ from typing import Any
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources.common import matches, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
-from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.limits import MAX_BODY, MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.memo import page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
@@ -206,10 +206,22 @@ class CssAdapter:
             body_sel = "article p"
             warnings.append("article_body is not configured; using 'article p'")
         paras: list[str] = []
+        size = 0
+        seen: set[int] = set()  # paragraphs read already (body elements can nest)
         for node in select(parser, body_sel):
             inner = select(node, "p")
-            texts = [node_text(p) for p in inner] if inner else [node_text(node)]
-            paras += [t for t in texts if t]
+            if inner:
+                fresh = [p for p in inner if p.mem_id not in seen]
+                seen.update(p.mem_id for p in fresh)
+                texts = [node_text(p) for p in fresh]
+            else:
+                texts = [node_text(node)]
+            for text in texts:
+                if text:
+                    paras.append(text)
+                    size += len(text)
+            if size > MAX_BODY:  # the rest would be cut anyway
+                break
         head = select_first(parser, o.article_title or "h1")
         title = node_text(head) if head is not None else ""
         if not paras and not title:
