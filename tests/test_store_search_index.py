@@ -80,7 +80,7 @@ def test_schema_version_counts_the_migrations(tmp_path: Path) -> None:
     """SCHEMA_VERSION is the number of migrations, and a new database records it as its user_version."""
     from monitor.store.database import SCHEMA_VERSION
 
-    assert SCHEMA_VERSION == len(migrations._migrations)
+    assert len(migrations._migrations) == SCHEMA_VERSION
     store = make_store(tmp_path)
     assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
     assert {r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")} == {
