@@ -6,6 +6,8 @@ import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import pytest
+
 from monitor.models import Document
 from monitor.sources import get_adapter
 from monitor.sources.dates import parse_dateline
