@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
@@ -17,25 +18,34 @@ if TYPE_CHECKING:
 Format = Literal["auto", "json", "console"]
 _wanted: tuple[str, Format] = ("info", "auto")
 _applied: tuple[str, Format] | None = None
+# one thread imports and configures structlog at a time: threads logging for the first time at once would
+# otherwise meet a half-imported module
+_lock = threading.Lock()
 
 
-def configure_logging(level: str = "info", fmt: Format = "auto") -> None:
-    """Configure structlog (and the stdlib root logger) for the process; structlog itself at its first use."""
+def configure_logging(level: str = "info", fmt: Format = "auto", *, now: bool = False) -> None:
+    """Configure structlog (and the stdlib root logger) for the process; structlog itself at its first use, or
+    `now` (a process with threads that log: the first log calls must not race the import)."""
     global _wanted
     _wanted = (level, fmt)
     numeric = getattr(logging, level.upper(), logging.INFO)
     logging.basicConfig(level=max(numeric, logging.WARNING), stream=sys.stderr, format="%(name)s: %(message)s")
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
-    if "structlog" in sys.modules:
+    if now or "structlog" in sys.modules:
         _apply()
 
 
 def _apply() -> None:
     """Configure structlog as last asked (once per request)."""
     global _applied
-    if _applied == _wanted:
-        return
+    with _lock:
+        if _applied != _wanted:
+            _configure()
+            _applied = _wanted
+
+
+def _configure() -> None:
     import structlog
 
     level, fmt = _wanted
@@ -56,7 +66,6 @@ def _apply() -> None:
         logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
-    _applied = _wanted
 
 
 def _stderr_logger(*args: object) -> structlog.PrintLogger:
@@ -73,9 +82,9 @@ class _Deferred:
         self._name = name
 
     def __getattr__(self, attr: str) -> Any:
+        _apply()  # imports structlog (under the lock) the first time
         import structlog
 
-        _apply()
         return getattr(structlog.get_logger(component=self._name), attr)
 
 

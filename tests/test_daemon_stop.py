@@ -49,7 +49,8 @@ def test_a_second_daemon_on_one_database_exits_2_naming_the_first(tmp_path: Path
         assert again.poll() is None
     finally:
         again.send_signal(signal.SIGTERM)
-        assert again.wait(15) == 0
+        code = again.wait(15)
+        assert code == 0, again.stderr.read().decode()[-2000:] if again.stderr else ""
 
 
 def test_sigterm_during_a_slow_fetch_ends_the_daemon_within_10_s(tmp_path: Path, site: LocalSite) -> None:

@@ -53,14 +53,17 @@ def test_an_entry_that_fails_to_store_is_skipped_and_the_rest_kept(ctx: Context,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry whose event cannot be recorded is skipped with a warning; the other entries and the meeting's
     alert are stored, and the warning reaches the fetch log and the source's health."""
-    real = pipeline.attach_report
+    from monitor.alerts import rules
+    from monitor.alerts.events import MeetingReport
 
-    def attach(db: object, report: pipeline.MeetingReport, now: str) -> object:
+    real = rules.attach_report
+
+    def attach(db: object, report: MeetingReport, now: str) -> object:
         if "Kyrgyz" in report.title:
             raise OverflowError("date value out of range")
         return real(db, report, now)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "attach_report", attach)
+    monkeypatch.setattr(rules, "attach_report", attach)
     summary = run_source(ctx, ctx.settings.sources[0])
     assert summary.status == "ok" and summary.new_items == 2
     assert titles(ctx.store) == {TALKS.title, ORCHARD.title}
@@ -70,7 +73,7 @@ def test_an_entry_that_fails_to_store_is_skipped_and_the_rest_kept(ctx: Context,
     assert logged == summary.warnings
     assert json.loads((ctx.store.source("latest") or {})["last_warnings"]) == summary.warnings
     assert ctx.store.scalar("SELECT COUNT(*) FROM item_urls") == 2
-    monkeypatch.setattr(pipeline, "attach_report", real)
+    monkeypatch.setattr(rules, "attach_report", real)
     assert run_source(ctx, ctx.settings.sources[0]).new_items == 1  # tried again on the next run
 
 

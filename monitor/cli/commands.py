@@ -93,6 +93,7 @@ def run(
     from monitor.runtime.instance import AlreadyRunning
 
     s = settings()
+    configure_logging(s.log.level, s.log.format, now=True)  # threads log from the start
     if once:
         from monitor.runtime.app import Poller
 

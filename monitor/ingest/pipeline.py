@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from monitor.alerts.channels import enabled_channels
-from monitor.alerts.events import MeetingReport, attach_report, event_payload
-from monitor.classify import Classification, Classifier, canonical_name
+from monitor.alerts.rules import queue_meeting
+from monitor.classify import Classification, Classifier
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.fetch import Fetcher, FetchError
 from monitor.ingest.netpolicy import OriginPolicy
@@ -430,7 +430,8 @@ def _insert_new(ctx: Context, db: Tx, src: SourceSettings, p: _Planned, cls: Cla
     p.item_id, p.inserted = item_id, True
     summary.new_items += 1
     if cls.category == "meeting":
-        summary.alerts += _meeting(ctx, db, item_id, _title_of(p), _published(p), cls, now)
+        summary.alerts += queue_meeting(db, ctx.settings.alerts.rules, ctx.channels, item_id, _title_of(p),
+                                        _published(p), cls, now)
 
 
 def _update_item(db: Tx, p: _Planned, now: str, summary: RunSummary) -> None:
@@ -442,41 +443,3 @@ def _update_item(db: Tx, p: _Planned, now: str, summary: RunSummary) -> None:
     chash = content_hash(runs.item_title(db, p.item_id), p.article.body)
     if runs.store_article(db, p.item_id, p.article.body, chash, now):
         summary.revisions += 1
-
-
-def _wanted(ctx: Context, cls: Classification) -> bool:
-    rules = ctx.settings.alerts.rules
-    if rules.high_level_only and not cls.high_level:
-        return False
-    if rules.countries:
-        wanted = {c.casefold() for c in rules.countries}
-        if not any(c.casefold() in wanted for c in cls.countries):
-            return False
-    if rules.people:
-        people = {canonical_name(p) for p in rules.people}
-        if not people & set(cls.participants):
-            return False
-    return True
-
-
-def _meeting(ctx: Context, db: Tx, item_id: int, title: str, published: date | None, cls: Classification,
-             now: str) -> int:
-    """Attach a meeting item to its event; enqueue the alerts a new (or updated) event deserves."""
-    report = MeetingReport(item_id, title, published, list(cls.participants), dict(cls.participant_countries),
-                           list(cls.countries), cls.high_level)
-    change = attach_report(db, report, now)
-    runs.set_event(db, item_id, change.event_id)
-    payload = event_payload(db, change.event_id)
-    if not (payload["high_level"] or cls.high_level) or not _wanted(ctx, cls):
-        return 0
-    queued = 0
-    for channel in ctx.channels:
-        # The key makes this a no-op when the event was already announced on this channel.
-        detected = enqueue(db, channel=channel, kind="meeting.detected", subject=change.event_id,
-                           payload=payload, event_id=change.event_id, now=now)
-        queued += detected is not None
-        if detected is None and not change.created and ctx.settings.alerts.rules.update_on_new_report:
-            # one update per new report of an event already announced (its key names the report)
-            queued += enqueue(db, channel=channel, kind="meeting.updated", subject=f"{change.event_id}|{item_id}",
-                              payload=payload, event_id=change.event_id, now=now) is not None
-    return queued

@@ -51,6 +51,7 @@ class Daemon:
         self.ctx: Context = self.poller.ctx
         self.dispatcher = self.poller.dispatcher
         self.notifier = Notifier()
+        self.stopped_by = ""
         self._busy = 0  # jobs under way
         self._busy_cond = threading.Condition()
         self._running: dict[int, tuple[str, float]] = {}  # worker thread -> (job, monotonic start)
@@ -169,7 +170,9 @@ class Daemon:
         add(self._heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        log.info("stopping", signal=signal.Signals(signum).name)
+        # only the event: a signal handler may run in the middle of anything the main thread does (an import,
+        # a log call), so it takes no lock; the main loop says why it stops
+        self.stopped_by = signal.Signals(signum).name
         self.stop_event.set()
 
     def run(self) -> None:
@@ -192,9 +195,11 @@ class Daemon:
         try:
             while not self.stop_event.wait(1.0):
                 pass
+            log.info("stopping", signal=self.stopped_by)
         finally:
             self.notifier.stopping()
             self.stop_event.set()
+            self.scheduler.pause()  # no job is handed out any more, then the executor is shut down
             self.scheduler.shutdown(wait=False)
             if not self._wait_idle(STOP_GRACE_SECONDS):
                 log.warning("stopping with jobs still under way; their uncommitted work is done again at the next "

@@ -1,0 +1,50 @@
+"""What a new meeting report raises: its event joined or opened, and the alerts the rules ask for, queued in the
+outbox inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from monitor.alerts.events import MeetingReport, attach_report, event_payload
+from monitor.classify import Classification, canonical_name
+from monitor.config import RuleSettings
+from monitor.store import Tx, runs
+from monitor.store.outbox import enqueue
+
+
+def wanted(rules: RuleSettings, cls: Classification) -> bool:
+    """Whether the rules (`[alerts.rules]`) want an alert for a meeting classified as `cls`."""
+    if rules.high_level_only and not cls.high_level:
+        return False
+    if rules.countries:
+        countries = {c.casefold() for c in rules.countries}
+        if not any(c.casefold() in countries for c in cls.countries):
+            return False
+    if rules.people:
+        people = {canonical_name(p) for p in rules.people}
+        if not people & set(cls.participants):
+            return False
+    return True
+
+
+def queue_meeting(db: Tx, rules: RuleSettings, channels: list[str], item_id: int, title: str,
+                  published: date | None, cls: Classification, now: str) -> int:
+    """Attach a meeting item to its event and queue the alerts a new (or updated) event deserves; how many."""
+    report = MeetingReport(item_id, title, published, list(cls.participants), dict(cls.participant_countries),
+                           list(cls.countries), cls.high_level)
+    change = attach_report(db, report, now)
+    runs.set_event(db, item_id, change.event_id)
+    payload = event_payload(db, change.event_id)
+    if not (payload["high_level"] or cls.high_level) or not wanted(rules, cls):
+        return 0
+    queued = 0
+    for channel in channels:
+        # The key makes this a no-op when the event was already announced on this channel.
+        detected = enqueue(db, channel=channel, kind="meeting.detected", subject=change.event_id,
+                           payload=payload, event_id=change.event_id, now=now)
+        queued += detected is not None
+        if detected is None and not change.created and rules.update_on_new_report:
+            # one update per new report of an event already announced (its key names the report)
+            queued += enqueue(db, channel=channel, kind="meeting.updated", subject=f"{change.event_id}|{item_id}",
+                              payload=payload, event_id=change.event_id, now=now) is not None
+    return queued
