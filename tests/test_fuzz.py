@@ -4,7 +4,8 @@ Seed pages are the adapters' fixture pages (tests/fixtures/sources: real markup,
 mutates one of them (truncation, duplication, deep nesting, attribute and byte garbage, huge text, splicing)
 or builds a page from random markup, and hands it to every adapter's `parse_listing` and `parse_article`.
 Only LayoutNotRecognised may escape, and no call may take more than a second. The run stops after CASES cases
-or SECONDS seconds, whichever comes first (MONITOR_FUZZ_CASES / MONITOR_FUZZ_SECONDS run it longer).
+or SECONDS seconds, whichever comes first (MONITOR_FUZZ_CASES / MONITOR_FUZZ_SECONDS run it longer,
+MONITOR_FUZZ_SEED runs other cases).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from monitor.models import Document, LayoutNotRecognised
 from monitor.sources import get_adapter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
-SEED = 20261202
+SEED = int(os.environ.get("MONITOR_FUZZ_SEED", "20261202"))
 CASES = int(os.environ.get("MONITOR_FUZZ_CASES", "400"))
 SECONDS = float(os.environ.get("MONITOR_FUZZ_SECONDS", "9"))
 CLASSIFIER_CASES = int(os.environ.get("MONITOR_FUZZ_CLASSIFIER_CASES", "3000"))
