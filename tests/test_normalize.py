@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import re
-import string
 from datetime import date
 
 import pytest
@@ -69,18 +66,11 @@ def test_keys_of_existing_databases_are_unchanged() -> None:
     assert story_key(title, None) == "undated:paduk widely encouraged 2026"
 
 
-def _fold_by_regex(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", normalize_text(text).casefold()).strip()
-
-
-def test_ascii_fold_matches_the_general_rule() -> None:
-    """The fast key_fold of ASCII text equals NFKC, case fold and non-word runs to one space, on random ASCII."""
-    rnd = random.Random(7)
-    alphabet = string.printable + "\x00\x01\x1c\x1d\x1e\x1f\x7f"
-    for _ in range(20_000):
-        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
-        assert key_fold(text) == _fold_by_regex(text), repr(text)
-    assert key_fold("Caf\u00e9 \u2160 \ufb01nal") == _fold_by_regex("Caf\u00e9 \u2160 \ufb01nal") == "caf i final"
+def test_key_fold_of_ascii_and_other_text() -> None:
+    """key_fold lower-cases, turns every run of anything but [0-9a-z] into one space, and reads text through NFKC."""
+    assert key_fold("  Kim Jong Un's VISIT -- to\tLaos (2nd)!") == "kim jong un s visit to laos 2nd"
+    assert key_fold("Caf\u00e9 \u2160 \ufb01nal") == "caf i final"
+    assert key_fold("\x00\x1f") == ""
 
 
 @pytest.mark.parametrize("text", ["\u2019\u0301 odd\u00a0space", "\u201cA\u201d \u2013 \uff21\uff12",

@@ -268,10 +268,10 @@ def test_one_failing_entry_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     listing is returned."""
     real = kcna._link_title
 
-    def failing(a: Any, memo: Any) -> str:
+    def failing(a: Any) -> str:
         if "Poison" in a.text():
             raise RecursionError("maximum recursion depth exceeded")
-        return real(a, memo)
+        return real(a)
 
     monkeypatch.setattr(kcna, "_link_title", failing)
     listing = _parse_kcna(_kcna_listing([("Good One", "[2026.11.20.]"), ("Poison", "[2026.11.20.]"),

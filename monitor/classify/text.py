@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from monitor.normalize import QUOTES
+
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 # every word but "the" / "The", captured so that re.split returns the words between the gaps
 _SPLIT = re.compile(r"(?<![A-Za-z0-9])(?!(?:the|The)(?![A-Za-z0-9]))([A-Za-z0-9]+)")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                         "\u00a0": " ", "\u2010": "-", "\u2011": "-"})
 _SKIPPED = frozenset({"the"})
 
 
@@ -26,7 +26,7 @@ def fold(text: str) -> str:
     ("Ch'oe" is "Choe"): the text every rule reads."""
     if text.isascii():  # the common case: nothing to translate (every character mapped below is non-ASCII)
         return _unapostrophe(text)
-    text = text.translate(_QUOTES)
+    text = text.translate(QUOTES)
     if text.isascii():
         return _unapostrophe(text)
     decomposed = unicodedata.normalize("NFKD", text)

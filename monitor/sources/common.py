@@ -5,20 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser
 
 from monitor.models import Document, Entry, LayoutNotRecognised
 from monitor.sources.depth import MAX_DEPTH, flatten
 from monitor.sources.limits import note
-from monitor.sources.memo import PageMemo, page_memo
-
-_new_object = object.__new__
-_set_attr = object.__setattr__
-# `new_entry` fills the instance dictionary directly only while Entry is the plain dataclass it was written for.
-_PLAIN_ENTRY = (tuple(Entry.__dataclass_fields__) == ("url", "title", "published", "teaser", "outlet")
-                and not hasattr(Entry, "__slots__") and not hasattr(Entry, "__post_init__"))
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
@@ -101,77 +94,28 @@ def parse_html(doc: Document, what: str) -> LexborHTMLParser:
 
 
 class Resolver:
-    """Resolves links against one page URL; the common cases avoid the cost of `urljoin`.
+    """Resolves the links of one page against its URL."""
 
-    Results are remembered per href in `cache` (the page memo's table of links, see monitor.sources.memo):
-    the links of a listing barely change from one poll to the next.
-    """
-
-    def __init__(self, base: str, cache: dict[str, str | None]) -> None:
-        parts = urlsplit(base)
+    def __init__(self, base: str) -> None:
         self.base = base
-        self.cache = cache
-        self.simple = parts.scheme in ("http", "https") and bool(parts.netloc)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        path = parts.path or "/"
-        self.directory = self.origin + path[: path.rfind("/") + 1]
-        self.without_query = self.origin + path
 
     def __call__(self, href: str | None) -> str | None:
         """The absolute URL of `href`; None for empty, fragment-only or javascript/mailto links."""
-        if not href:
-            return None
-        try:
-            return self.cache[href]
-        except KeyError:
-            pass
-        url = self.cache[href] = self._resolve(href)
-        return url
-
-    def _resolve(self, href: str) -> str | None:
-        href = href.strip()
+        href = (href or "").strip()
         if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:")):
             return None
-        if not self.simple or "./" in href or "\\" in href or href.startswith("//"):
-            return urljoin(self.base, href)
-        head = href.split("/", 1)[0]
-        if ":" in head:  # has a scheme of its own
-            return href if head in ("http:", "https:") else urljoin(self.base, href)
-        if href[0] == "/":
-            return self.origin + href
-        if href[0] == "?":
-            return self.without_query + href
-        return self.directory + href
+        return urljoin(self.base, href)
 
 
 def resolver(base: str) -> Resolver:
-    """The resolver of a listing page URL, which remembers its links in the page's memo."""
-    return page_memo(base).resolver
+    """The resolver of links found on the page at `base`."""
+    return Resolver(base)
 
 
 def new_entry(url: str, title: str, published: date | None = None, teaser: str | None = None,
-              outlet: str | None = None, *, memo: PageMemo | None = None) -> Entry:
-    """An Entry equal to `Entry(url, title, published, teaser, outlet)`, at a fraction of the cost.
-
-    Entries are frozen values, so with the `memo` of the listing page the same one is handed out again when
-    the next parse finds the same item (most of a listing, most of the time). A new one fills its instance
-    dictionary at once instead of going through the dataclass __init__ (a frozen dataclass sets each field
-    through `object.__setattr__`).
-    """
-    key = (url, title, published, teaser, outlet)
-    if memo is not None:
-        known = memo.entries.get(key)
-        if known is not None:
-            return known
-    if _PLAIN_ENTRY:
-        entry = _new_object(Entry)
-        _set_attr(entry, "__dict__", {"url": url, "title": title, "published": published, "teaser": teaser,
-                                      "outlet": outlet})
-    else:
-        entry = Entry(url=url, title=title, published=published, teaser=teaser, outlet=outlet)
-    if memo is not None:
-        memo.entries[key] = entry
-    return entry
+              outlet: str | None = None) -> Entry:
+    """An Entry (kept as a function: the adapters' one way of making one)."""
+    return Entry(url=url, title=title, published=published, teaser=teaser, outlet=outlet)
 
 
 def has_class(node: Any, name: str) -> bool:

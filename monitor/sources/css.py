@@ -14,10 +14,9 @@ from datetime import date
 from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources.common import matches, new_entry, parse_html, select, select_first
+from monitor.sources.common import matches, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
 from monitor.sources.limits import MAX_BODY, MAX_ENTRIES, bounded_article, bounded_listing
-from monitor.sources.memo import page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
 
@@ -136,7 +135,6 @@ class CssAdapter:
         return parse_date(text)
 
     @bounded_listing
-    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """One entry per `item` element: title, absolute link, date and teaser by the configured selectors."""
         o = self.options
@@ -156,8 +154,7 @@ class CssAdapter:
             if selector and selector not in picks:
                 picks[selector] = _Picks(parser, item_counts, o.item, selector)
         pick_title, pick_link = picks[o.title], picks[o.link]
-        memo = page_memo(doc.url)
-        resolve = memo.resolver
+        resolve = resolver(doc.url)
         for position, item in enumerate(items, 1):
             if len(entries) >= MAX_ENTRIES:
                 warnings.append(f"more than {MAX_ENTRIES} items on the page; the rest were not read")
@@ -165,7 +162,7 @@ class CssAdapter:
             try:
                 title_node = pick_title(item)
                 link_node = pick_link(item)
-                title = node_text(title_node, memo=memo.texts) if title_node is not None else ""
+                title = node_text(title_node) if title_node is not None else ""
                 url = resolve(link_node.attributes.get("href")) if link_node is not None else None
                 if not title or url is None:
                     warnings.append(
@@ -183,12 +180,12 @@ class CssAdapter:
                 teaser = None
                 if o.teaser:
                     teaser_node = picks[o.teaser](item)
-                    teaser = (node_text(teaser_node, memo=memo.texts) or None) if teaser_node is not None else None
+                    teaser = (node_text(teaser_node) or None) if teaser_node is not None else None
             except Exception as exc:  # one unreadable item never loses the rest of the listing
                 warnings.append(f"item {position} could not be read ({type(exc).__name__}: {str(exc)[:200]}); "
                                 "skipped")
                 continue
-            entries.append(new_entry(url, title, published, teaser, memo=memo))
+            entries.append(new_entry(url, title, published, teaser))
         if not entries:
             raise LayoutNotRecognised(
                 f"css listing: {len(items)} element(s) matched item={o.item!r} but none had a title "

@@ -17,10 +17,9 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, select, select_first
+from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_dateline, parse_dotted
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
-from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark, tidy_text
 
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
@@ -51,14 +50,6 @@ def strip_trailing_stamp(title: str) -> str:
     return body[:start].rstrip()
 
 
-def _strip_stamp(title: str, memo: PageMemo) -> str:
-    """The title without a trailing `[2024.11.10.]` stamp (q layout: the publish-time span sits inside the link)."""
-    stripped = memo.stripped.get(title)
-    if stripped is None:
-        stripped = memo.stripped[title] = strip_trailing_stamp(title)
-    return stripped
-
-
 #: Characters of a stamp's text read (`[Juche113.12.10.]` is 17): the cache below is keyed by it.
 _MAX_STAMP = 100
 
@@ -69,10 +60,10 @@ def _stamp_date(text: str) -> date | None:
     return parse_dotted(text) if _DATE_TEXT.search(text) else None
 
 
-def _link_title(a: Any, memo: PageMemo) -> str:
-    title = node_text(a, memo=memo.texts)
-    if title and "[" in title:
-        title = _strip_stamp(title, memo)
+def _link_title(a: Any) -> str:
+    title = node_text(a)
+    if title and "[" in title:  # q layout: the publish-time span sits inside the link
+        title = strip_trailing_stamp(title)
     if not title:
         img = select_first(a, "img[alt]")
         if img is not None:
@@ -101,8 +92,7 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[Any], bool] | N
     <nobr>) are ignored. Links `wanted` refuses are not links of the layout. One pass, no
     per-item CSS queries.
     """
-    memo = page_memo(doc.url)
-    resolve = memo.resolver
+    resolve = resolver(doc.url)
     found: dict[str, list[Any]] = {}  # url -> [title, date]
     current: list[Any] | None = None
     warnings: list[str] = []
@@ -120,9 +110,9 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[Any], bool] | N
                     if len(found) >= MAX_ENTRIES:
                         warnings.append(f"more than {MAX_ENTRIES} links on the page; the rest were not read")
                         break
-                    current = found[url] = [_link_title(node, memo), None]
+                    current = found[url] = [_link_title(node), None]
                 elif not current[0]:
-                    current[0] = _link_title(node, memo)
+                    current[0] = _link_title(node)
             elif current is not None and current[1] is None:
                 current[1] = _stamp_date(node.text()[:_MAX_STAMP])
         except Exception as exc:  # one unreadable link or stamp never loses the rest of the listing
@@ -135,7 +125,7 @@ def _collect(doc: Document, stream: list[Any], wanted: Callable[[Any], bool] | N
             continue
         if published is None:
             warnings.append(f"no date for {title!r}")
-        entries.append(new_entry(url, title, published, memo=memo))
+        entries.append(new_entry(url, title, published))
     return entries, warnings
 
 
@@ -161,7 +151,6 @@ class KcnaAdapter:
     kind = "kcna"
 
     @bounded_listing
-    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a KCNA listing page (detail or q layout), with absolute URLs and dates."""
         parser = parse_html(doc, "KCNA listing")

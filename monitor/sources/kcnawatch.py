@@ -21,16 +21,17 @@ from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listin
 from monitor.sources.common import (
     TAG_A,
     TAG_P,
+    Resolver,
     blocked_reason,
     new_entry,
     parse_html,
+    resolver,
     select,
     select_first,
     short_text,
 )
 from monitor.sources.dates import parse_date, parse_dmy, parse_named
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
-from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text, tidy_text
 
 # Each pattern below is used through a function that first makes every run of whitespace one space: `.+?`
@@ -126,13 +127,13 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
 
     Each link opens a card; the date, source label and first real paragraph after it belong to it.
     """
-    memo = page_memo(doc.url)
+    resolve = resolver(doc.url)
     cards: dict[str, _Card] = {}
     current: _Card | None = None
     warnings: list[str] = []
     for position, node in enumerate(stream, 1):
         try:
-            current = _read_node(node, current, cards, skip, memo)
+            current = _read_node(node, current, cards, skip, resolve)
         except _Full:
             warnings.append(f"more than {MAX_ENTRIES} cards on the page; the rest were not read")
             break
@@ -148,7 +149,7 @@ def _cards(doc: Document, stream: list[Any], outlet: str | None, skip: set[int] 
             published = None
         if published is None:
             warnings.append(f"no date for {card.title!r}")
-        entries.append(new_entry(card.url, card.title, published, card.teaser, card.outlet or outlet, memo=memo))
+        entries.append(new_entry(card.url, card.title, published, card.teaser, card.outlet or outlet))
     return entries, warnings
 
 
@@ -157,13 +158,13 @@ class _Full(Exception):
 
 
 def _read_node(node: Any, current: _Card | None, cards: dict[str, _Card], skip: set[int] | None,
-               memo: PageMemo) -> _Card | None:
+               resolve: Resolver) -> _Card | None:
     """Read one node of the stream into the cards; the card that the nodes after it belong to."""
     if node.tag_id == TAG_A:
         if skip is not None and node.mem_id in skip:
             return current
-        url = memo.resolver(node.attributes.get("href"))
-        title = node_text(node, memo=memo.texts)
+        url = resolve(node.attributes.get("href"))
+        title = node_text(node)
         if url is None or not title:
             return current
         found = cards.get(url)
@@ -184,7 +185,7 @@ def _read_node(node: Any, current: _Card | None, cards: dict[str, _Card], skip: 
         if current.outlet is None:
             current.outlet = known_outlet(node.text())
     elif current.teaser is None and node.tag_id == TAG_P and not _NOT_TEASER.intersection(classes):
-        text = node_text(node, memo=memo.texts)
+        text = node_text(node)
         if text and text != current.title and not (len(text) <= 40 and parse_date(text) is not None):
             current.teaser = text
     return current
@@ -237,7 +238,6 @@ class KcnaWatchAdapter:
     kind = "kcnawatch"
 
     @bounded_listing
-    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a per-source listing, a "More From" block, AJAX blocks or the KCTV archive."""
         parser = parse_html(doc, "KCNA Watch listing")

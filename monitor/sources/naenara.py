@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources.common import blocked_reason, new_entry, parse_html, select, select_first
+from monitor.sources.common import Resolver, blocked_reason, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_date
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
-from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text, strip_end_mark
 
 
@@ -24,20 +23,19 @@ class NaenaraAdapter:
     kind = "naenara"
 
     @bounded_listing
-    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries from `.content .title a`, dated when their block carries a date."""
         parser = parse_html(doc, "Naenara listing")
         entries: list[Entry] = []
         warnings: list[str] = []
         seen: set[str] = set()
-        memo = page_memo(doc.url)
+        resolve = resolver(doc.url)
         for position, a in enumerate(select(parser, ".content .title a[href]"), 1):
             if len(entries) >= MAX_ENTRIES:
                 warnings.append(f"more than {MAX_ENTRIES} links on the page; the rest were not read")
                 break
             try:
-                entry = _entry(a, memo, seen, warnings)
+                entry = _entry(a, resolve, seen, warnings)
             except Exception as exc:  # one unreadable link never loses the rest of the listing
                 warnings.append(f"link {position} of the listing could not be read ({type(exc).__name__}: "
                                 f"{str(exc)[:200]}); skipped")
@@ -71,10 +69,10 @@ class NaenaraAdapter:
                        outlet="Naenara", warnings=warnings)
 
 
-def _entry(a: Any, memo: PageMemo, seen: set[str], warnings: list[str]) -> Entry | None:
+def _entry(a: Any, resolve: Resolver, seen: set[str], warnings: list[str]) -> Entry | None:
     """The entry of one `.title a` link, dated when its block carries a date; None for a repeat or no link."""
-    url = memo.resolver(a.attributes.get("href"))
-    title = node_text(a, memo=memo.texts)
+    url = resolve(a.attributes.get("href"))
+    title = node_text(a)
     if url is None or not title or url in seen:
         return None
     seen.add(url)
@@ -92,7 +90,7 @@ def _entry(a: Any, memo: PageMemo, seen: set[str], warnings: list[str]) -> Entry
         published = parse_date(date_node.text()) if date_node is not None else None
     if published is None:
         warnings.append(f"no date for {title!r}")
-    return new_entry(url, title, published, None, "Naenara", memo=memo)
+    return new_entry(url, title, published, None, "Naenara")
 
 
 def make(options: Mapping[str, Any]) -> NaenaraAdapter:

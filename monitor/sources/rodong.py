@@ -28,12 +28,12 @@ from monitor.sources.common import (
     blocked_reason,
     new_entry,
     parse_html,
+    resolver,
     select,
     select_first,
 )
 from monitor.sources.dates import parse_dotted, parse_named
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
-from monitor.sources.memo import PageMemo, page_memo, settles
 from monitor.sources.text import node_text
 
 _NEWS_ID = re.compile(r"newsID=(\d{4}-\d{2}-\d{2})-")
@@ -91,16 +91,9 @@ def _unrecognised(parser: LexborHTMLParser, what: str) -> LayoutNotRecognised:
         "p.ArticleContent, #articleContent)")
 
 
-def _article_url(memo: PageMemo, href: str | None) -> str | None:
-    """The article URL of a listing link (unwrapped and resolved), remembered in the page's memo."""
-    if href is None:
-        return None
-    try:
-        return memo.unwrapped[href]
-    except KeyError:
-        pass
-    url = memo.unwrapped[href] = _link(memo.resolver, href)
-    return url
+def _article_url(resolve: Resolver, href: str | None) -> str | None:
+    """The article URL of a listing link (unwrapped and resolved)."""
+    return None if href is None else _link(resolve, href)
 
 
 def _row_date(stamp: str | None, url: str) -> date | None:
@@ -111,7 +104,7 @@ def _row_date(stamp: str | None, url: str) -> date | None:
 
 def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
     """Entries from links and date cells in document order: a date cell dates the link before it."""
-    memo = page_memo(doc.url)
+    resolve = resolver(doc.url)
     rows: list[list[Any]] = []  # [url, title, date text]
     warnings: list[str] = []
     row: list[Any] | None = None
@@ -122,8 +115,8 @@ def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
                     warnings.append(f"more than {MAX_ENTRIES} rows on the page; the rest were not read")
                     break
                 href = node.attributes.get("href")
-                url = _article_url(memo, href)
-                title = node_text(node, memo=memo.texts)
+                url = _article_url(resolve, href)
+                title = node_text(node)
                 if url is None or not title:
                     warnings.append(f"row without a usable link or title: {(title or href or '')[:200]!r}")
                     continue
@@ -147,7 +140,7 @@ def _entries(doc: Document, stream: list[Any]) -> tuple[list[Entry], list[str]]:
             published = None
         if published is None:
             warnings.append(f"no date for {title[:200]!r}")
-        entries.append(new_entry(url, title, published, memo=memo))
+        entries.append(new_entry(url, title, published))
     return entries, warnings
 
 
@@ -157,7 +150,6 @@ class RodongAdapter:
     kind = "rodong"
 
     @bounded_listing
-    @settles
     def parse_listing(self, doc: Document) -> Listing:
         """Entries of a Rodong listing page of any known layout."""
         parser = parse_html(doc, "Rodong Sinmun listing")

@@ -115,30 +115,17 @@ def _join_names(pieces: str) -> str:
     return "".join(out)
 
 
-def node_text(node: Any, skip: Callable[[Any], bool] | None = None, memo: dict[str, str] | None = None) -> str:
+def node_text(node: Any, skip: Callable[[Any], bool] | None = None) -> str:
     """The cleaned text of a selectolax node; names in <nobr>/span.fSpecCs never glue to their neighbours.
 
-    `skip` drops descendant elements (e.g. a `span.publish-time` inside a KCNA listing link). `memo` (a
-    listing page's table of texts, see monitor.sources.memo) remembers cleaned texts by raw text, where the
-    raw text alone decides the result: a listing is re-read at every poll and its titles barely change.
+    `skip` drops descendant elements (e.g. a `span.publish-time` inside a KCNA listing link).
     """
     if skip is None:
         raw = node.text(separator=_SEP)
-        if memo is not None:
-            cleaned = memo.get(raw)
-            if cleaned is not None:
-                return cleaned
         if _SEP not in raw:
-            cleaned = tidy_text(raw)
-        elif not _touching(raw):
-            # No two words touch across a tag boundary, so plain text is right.
-            cleaned = tidy_text(raw.replace(_SEP, ""))
-        else:
-            cleaned = None
-        if cleaned is not None:
-            if memo is not None:
-                memo[raw] = cleaned
-            return cleaned
+            return tidy_text(raw)
+        if not _touching(raw):  # no two words touch across a tag boundary, so plain text is right
+            return tidy_text(raw.replace(_SEP, ""))
     out: list[str] = []
     _walk(node, out, skip)
     return tidy_text(_join_names("".join(out)))
