@@ -137,8 +137,8 @@ def run(quick: bool = False) -> Section:
         f"RSS from /proc/PID/status (VmRSS), open files from /proc/PID/fd (the least of 5 readings 20 ms apart, "
         f"so that the socket of a poll in flight does not count); from the first cycle to the end RSS "
         f"changed {res.growth(res.rss_start):+.1%}, from cycle {half[0]:,} to the end {res.growth(half[1]):+.1%}.",
-        "What the adapters remember of a listing for its next parse is bounded by what the page lists now "
-        "(monitor/sources/memo.py), not by every item it ever listed, so it stops growing once the pages are "
-        "full; SQLite's page cache is bounded too (2 MB by default).",
+        "The adapters remember nothing between parses (each parse is a pure function of the page); what the "
+        "process keeps is bounded: SQLite's page cache (2 MB by default) and a few small caches of pure functions "
+        "(dates of stamps, outlet labels) with fixed sizes.",
     ]
     return section

@@ -60,7 +60,8 @@ def test_select_in_threads() -> None:
     ("/en/a", "http://www.kcna.kp/en/a"), ("b/c", "http://www.kcna.kp/en/article/list/b/c"),
     ("?page=2", "http://www.kcna.kp/en/article/list/abc?page=2"), ("#top", None), ("javascript:void(0)", None),
     (" /x ", "http://www.kcna.kp/x"), ("//h.kp/y", "http://h.kp/y"), ("../up", "http://www.kcna.kp/en/article/up"),
-    ("HTTPS://Other.kp/z", "HTTPS://Other.kp/z"), ("mailto:a@b", None), ("", None)])
+    ("HTTPS://Other.kp/z", "HTTPS://Other.kp/z"), ("mailto:a@b", None), ("", None),
+    ("/en/./a/../b?q=1#f", "http://www.kcna.kp/en/b?q=1#f"), ("/x?y=/z", "http://www.kcna.kp/x?y=/z")])
 def test_resolver_makes_links_absolute(href: str, url: str | None) -> None:
     """Links resolve against the page URL; fragments, javascript and mailto links are not links to follow."""
     assert resolver("http://www.kcna.kp/en/article/list/abc?x=1")(href) == url

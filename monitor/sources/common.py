@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser
 
@@ -98,12 +98,17 @@ class Resolver:
 
     def __init__(self, base: str) -> None:
         self.base = base
+        parts = urlsplit(base)
+        # a path from the root ("/en/article/...", most links of these sites) needs only the page's origin
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
 
     def __call__(self, href: str | None) -> str | None:
         """The absolute URL of `href`; None for empty, fragment-only or javascript/mailto links."""
         href = (href or "").strip()
         if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:")):
             return None
+        if self.origin and href[0] == "/" and href[1:2] not in ("/", "\\") and "/." not in href:
+            return self.origin + href
         return urljoin(self.base, href)
 
 
