@@ -114,9 +114,10 @@ def test_poll_quick_cycle_is_at_least_the_bound() -> None:
 
 @pytest.mark.slow
 def test_short_soak_keeps_files_and_memory_flat(tmp_path: Path) -> None:
-    """Sixty poll cycles of the daemon: no growth of open files, resident memory growth under a generous bound."""
-    res = soak.soak(60, 0.1, tmp_path, samples=4)
-    assert res.cycles >= 60
+    """Forty-five poll cycles of the daemon: no growth of open files, resident memory growth under a generous
+    bound."""
+    res = soak.soak(45, 0.1, tmp_path, samples=4)
+    assert res.cycles >= 45
     assert res.fd_growth <= 0, res.samples
     assert res.growth(res.rss_warm) < 0.25, res.samples
     assert res.rss_peak < 200 * 1024

@@ -27,7 +27,7 @@ from monitor.sources import get_adapter
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 SEED = int(os.environ.get("MONITOR_FUZZ_SEED", "20261202"))
 CASES = int(os.environ.get("MONITOR_FUZZ_CASES", "400"))
-SECONDS = float(os.environ.get("MONITOR_FUZZ_SECONDS", "9"))
+SECONDS = float(os.environ.get("MONITOR_FUZZ_SECONDS", "7"))
 CLASSIFIER_CASES = int(os.environ.get("MONITOR_FUZZ_CLASSIFIER_CASES", "3000"))
 CLASSIFIER_SECONDS = float(os.environ.get("MONITOR_FUZZ_CLASSIFIER_SECONDS", "4"))
 #: No single parse or classification may take longer than this.
