@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -32,14 +33,16 @@ class Context:
     settings: Settings
     store: Store
     fetcher: Fetcher
-    classifier: Classifier | Future[Classifier]  # a Future while it still loads in the background
+    classifier: Classifier | None = None  # loaded at the first new item (a pass that finds none never needs it)
+    _loading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def ready_classifier(self) -> Classifier:
-        """The classifier, waiting for its background load to finish if need be."""
-        if isinstance(self.classifier, Future):
-            self.classifier = self.classifier.result()
-        return self.classifier
+        """The classifier, loaded with the packaged gazetteer the first time it is needed."""
+        with self._loading:
+            if self.classifier is None:
+                self.classifier = Classifier.load()
+            return self.classifier
 
     @property
     def channels(self) -> list[str]:
@@ -356,7 +359,7 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
     """
     with ctx.store.transaction() as db:
         now = utcnow()
-        version = ctx.ready_classifier.version
+        version = ctx.ready_classifier.version if any(p.item_id is None for p in planned) else ""
         for p in planned:
             try:
                 with db.savepoint():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict, deque
-from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 from monitor.classify import Classifier
 from monitor.config import Settings, SourceSettings
@@ -28,26 +27,14 @@ def open_context(settings: Settings, *, stop: threading.Event | None = None) -> 
     store.sync_sources([(s.name, s.adapter, s.shown_url) for s in settings.sources])
     release_stale_claims(store)
     gazetteer = settings.resolve(settings.classify.gazetteer) if settings.classify.gazetteer else None
-    if gazetteer is not None:  # a user's file: load it now, so that a mistake in it stops the start
-        return Context(settings=settings, store=store, fetcher=_fetcher(settings, stop),
-                       classifier=Classifier.load(gazetteer))
-    # The packaged gazetteer loads in the background while the first requests are in flight.
-    classifier: Future[Classifier] = Future()
-    threading.Thread(target=_load_classifier, args=(None, classifier), name="load-classifier",
-                     daemon=True).start()
+    # a user's gazetteer is loaded now, so that a mistake in it stops the start; the packaged one at first use
+    classifier = Classifier.load(gazetteer) if gazetteer is not None else None
     return Context(settings=settings, store=store, fetcher=_fetcher(settings, stop), classifier=classifier)
 
 
 def _fetcher(settings: Settings, stop: threading.Event | None) -> Fetcher:
     """The HTTP client of a polling process."""
     return Fetcher(settings.fetch, stop=stop)
-
-
-def _load_classifier(gazetteer: Path | None, into: Future[Classifier]) -> None:
-    try:
-        into.set_result(Classifier.load(gazetteer))
-    except BaseException as exc:  # handed to the first user of the classifier
-        into.set_exception(exc)
 
 
 def close_context(ctx: Context) -> None:
