@@ -119,9 +119,9 @@ class SourceSettings(_Strict):
     @property
     def shown_url(self) -> str:
         """The source URL as shown, logged, stored and sent: a password in it replaced by ***."""
-        from monitor.ingest.redact import redact_url
+        from monitor.ingest.redact import mask_password
 
-        return redact_url(str(self.url))
+        return mask_password(str(self.url))
 
 
 def _read_secret(value: SecretStr | None, env: str | None, file: Path | None, what: str) -> str | None:

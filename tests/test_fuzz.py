@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 from monitor.classify import Classifier
 from monitor.models import Document, LayoutNotRecognised
 from monitor.sources import get_adapter
+from tests.timelimit import Overrun, time_limit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 SEED = int(os.environ.get("MONITOR_FUZZ_SEED", "20261202"))
@@ -145,35 +144,15 @@ def _cases() -> Iterator[tuple[str, bytes]]:
         yield "+".join(kinds), page
 
 
-class _Overrun(Exception):
-    """A call ran far past its time limit."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after `seconds`, so that a runaway call fails the test instead of hanging it."""
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise _Overrun
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _timed(label: str, call: Callable[..., Any], *args: Any) -> Any:
     """The result of `call`; None for LayoutNotRecognised. Fails on any other exception or a slow call."""
     start = time.perf_counter()
     try:
-        with _time_limit(10 * CALL_LIMIT):
+        with time_limit(10 * CALL_LIMIT):
             result = call(*args)
     except LayoutNotRecognised:
         result = None
-    except _Overrun:
+    except Overrun:
         raise AssertionError(f"{label}: still running after {10 * CALL_LIMIT:.0f} s") from None
     except Exception as exc:  # the point of the test: report which case broke what
         raise AssertionError(f"{label}: {type(exc).__name__}: {exc}") from exc

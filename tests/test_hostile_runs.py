@@ -8,9 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from threading import Event, Thread
 
 import pytest
 from typer.testing import CliRunner
@@ -68,36 +66,11 @@ def test_pathological_titles_finish_a_run_quickly(tmp_path: Path, site: LocalSit
     assert ORCHARD.title in titles and all(len(t) <= 2000 for t in titles)
 
 
-class SlowReceiver:
-    """A webhook endpoint that takes a minute to answer."""
-
-    def __init__(self) -> None:
-        self.hit = Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                receiver.hit.set()
-                time.sleep(60)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def slow_receiver() -> Iterator[SlowReceiver]:
-    """A webhook receiver that hangs for a minute per request."""
-    receiver = SlowReceiver()
+def slow_receiver() -> Iterator[LocalSite]:
+    """A webhook receiver (the project's local site) whose /hook takes a minute to answer."""
+    receiver = LocalSite()
+    receiver.routes["/hook"] = Reply(b"", 204, {}, delay=60)
     yield receiver
     receiver.close()
 
@@ -132,15 +105,15 @@ def test_sigterm_during_an_article_fetch_ends_the_daemon_within_10_s(tmp_path: P
 
 
 def test_sigterm_during_a_delivery_ends_the_daemon_within_10_s(tmp_path: Path, site: LocalSite,
-                                                                slow_receiver: SlowReceiver) -> None:
+                                                                slow_receiver: LocalSite) -> None:
     """SIGTERM while the webhook receiver hangs stops the daemon in under 10 s; the alert is not lost (it is
     still to be delivered)."""
     publish(site, LATEST, [TALKS])
     cfg = write_config(tmp_path / "m.toml", [
         {"name": "latest", "adapter": "kcna", "url": site.base + LATEST, "fetch_articles": False}],
-        f'[alerts.webhook]\nurl = "{slow_receiver.url}"\nsecret = "{SECRET}"\ntimeout = 120\n')
+        f'[alerts.webhook]\nurl = "{slow_receiver.base}/hook"\nsecret = "{SECRET}"\ntimeout = 120\n')
     proc = start(cfg)
-    assert slow_receiver.hit.wait(20)
+    assert slow_receiver.wait_for_posts(1, 20)
     assert stop_within(proc, 10) < 10
     assert query(tmp_path / "monitor.db", "SELECT status FROM outbox WHERE kind = 'meeting.detected'") == \
         [("pending",)]

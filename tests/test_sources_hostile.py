@@ -3,10 +3,8 @@ flood the pipeline (issue 15). All pages here are invented."""
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,6 +18,7 @@ from monitor.sources import get_adapter, kcna, kcnawatch, rodong
 from monitor.sources import text as t
 from monitor.sources.depth import MAX_DEPTH, flatten, max_depth
 from monitor.sources.limits import MAX_BODY, MAX_ENTRIES, MAX_TEASER, MAX_TITLE, cut_text
+from tests.timelimit import Overrun, time_limit
 
 CAPTURED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 SIZE = 100_000
@@ -75,26 +74,6 @@ PAGE_TEXT_FUNCTIONS: dict[str, Callable[[str], Any]] = {
 }
 
 
-class _Overrun(Exception):
-    """A call ran past its time limit."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after `seconds` (the `re` engine checks for signals, so a runaway match stops too)."""
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise _Overrun
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.mark.parametrize("name", sorted(PAGE_TEXT_FUNCTIONS))
 def test_page_text_functions_are_linear_on_adversarial_input(name: str) -> None:
     """Each page-text function handles every 100 KB adversarial input within the budget (no catastrophic
@@ -104,9 +83,9 @@ def test_page_text_functions_are_linear_on_adversarial_input(name: str) -> None:
         for variant in (text, "http://127.0.0.1/" + text):
             start = time.perf_counter()
             try:
-                with _time_limit(4 * BUDGET):
+                with time_limit(4 * BUDGET):
                     function(variant)
-            except _Overrun:
+            except Overrun:
                 pytest.fail(f"{name} ran past {4 * BUDGET:.0f} s on 100 KB of {label!r}")
             elapsed = time.perf_counter() - start
             assert elapsed < BUDGET, f"{name} took {elapsed:.2f} s on 100 KB of {label!r}"

@@ -34,7 +34,7 @@ def strip_userinfo(url: str) -> str:
     return urlunsplit(parts._replace(netloc=split[2]))
 
 
-def redact_url(url: str) -> str:
+def mask_password(url: str) -> str:
     """The URL with its password (if any) replaced by ***; the user name stays, to say which account."""
     split = _split(url)
     if split is None or not split[1]:
@@ -53,5 +53,5 @@ def redact_text(text: str | None, *urls: str) -> str | None:
         split = _split(url)
         if split is None or not split[1]:
             continue
-        text = text.replace(url, redact_url(url)).replace(split[1], MASK)
+        text = text.replace(url, mask_password(url)).replace(split[1], MASK)
     return text

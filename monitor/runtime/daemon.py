@@ -56,7 +56,6 @@ class Daemon:
         self._busy_cond = threading.Condition()
         self._running: dict[int, tuple[str, float]] = {}  # worker thread -> (job, monotonic start)
         self.stuck_after = longest_run(settings)
-        self.last_tick = time.monotonic()
         self.runs = 0
         self.failures: dict[str, int] = {}
         executor = ThreadPoolExecutor(max_workers=min(32, len(settings.sources) + 4))
@@ -139,7 +138,6 @@ class Daemon:
         A job stuck past `stuck_after` (a hung connection, a deadlock) withholds the ping, so systemd restarts
         the service; what the stuck job had not committed is done again after the restart.
         """
-        self.last_tick = time.monotonic()
         stuck = self.stuck_jobs()
         if stuck:
             log.error("job stuck: watchdog withheld, systemd will restart the service",

@@ -130,23 +130,30 @@ def m001_initial(db: Database) -> None:
     )
 
 
+_FTS_COLS = "title, teaser, body, participants"
+_FTS_NEW = "new.id, new.title, new.teaser, new.body, new.participants"
+_FTS_OLD = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+#: The triggers that keep items_fts in step with items on every write (m002 made them, m005 makes them again).
+_FTS_TRIGGERS = (
+    f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
+    f"INSERT INTO items_fts (rowid, {_FTS_COLS}) VALUES ({_FTS_NEW}); END",
+    f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN "
+    f"INSERT INTO items_fts (items_fts, rowid, {_FTS_COLS}) VALUES ({_FTS_OLD}); END",
+    f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {_FTS_COLS} ON items BEGIN "
+    f"INSERT INTO items_fts (items_fts, rowid, {_FTS_COLS}) VALUES ({_FTS_OLD}); "
+    f"INSERT INTO items_fts (rowid, {_FTS_COLS}) VALUES ({_FTS_NEW}); END",
+)
+
+
 @migrations()
 def m002_items_fts(db: Database) -> None:
     """Full-text index of items (title, teaser, body, participants), kept in step by triggers; back-filled."""
-    cols = "title, teaser, body, participants"
-    new = "new.id, new.title, new.teaser, new.body, new.participants"
-    old = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+    cols = _FTS_COLS
     # One statement at a time (not executescript) so the migration stays inside its transaction.
     for sql in (
         f"CREATE VIRTUAL TABLE items_fts USING fts5({cols}, content='items', content_rowid='id', "
         "tokenize='porter unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
-        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
-        f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN "
-        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); END",
-        f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {cols} ON items BEGIN "
-        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
-        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+        *_FTS_TRIGGERS,
         "INSERT INTO items_fts (items_fts) VALUES ('rebuild')",
     ):
         db.execute(sql)
@@ -169,9 +176,7 @@ def m003_items_fts_in_batches(db: Database) -> None:
     newest indexed items lowers the mark to the highest id left, so that SQLite reusing their ids for new items
     leaves those above the mark. The index held every item so far, so the mark starts at the highest id.
     """
-    cols = "title, teaser, body, participants"
-    new = "new.id, new.title, new.teaser, new.body, new.participants"
-    old = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+    cols = _FTS_COLS
     top = "(SELECT COALESCE(MAX(id), 0) FROM items)"
     for sql in (
         "DROP TRIGGER items_fts_ai",
@@ -180,11 +185,11 @@ def m003_items_fts_in_batches(db: Database) -> None:
         "CREATE TABLE fts_state (name TEXT PRIMARY KEY, indexed_through INTEGER NOT NULL)",
         f"INSERT INTO fts_state (name, indexed_through) VALUES ('items_fts', {top})",
         f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items WHEN old.id <= {_FTS_MARK} BEGIN "
-        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({_FTS_OLD}); "
         f"UPDATE fts_state SET indexed_through = {top} WHERE name = 'items_fts' AND indexed_through > {top}; END",
         f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {cols} ON items WHEN old.id <= {_FTS_MARK} BEGIN "
-        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
-        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({_FTS_OLD}); "
+        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({_FTS_NEW}); END",
     ):
         db.execute(sql)
 
@@ -202,20 +207,12 @@ def m005_items_fts_triggers(db: Database) -> None:
     """The full-text index kept in step by triggers on every write again (the batch high-water mark of m003 is
     gone): items waiting above the mark are indexed now, and every later insert, edit or deletion of an item
     updates `items_fts` in the same transaction, so a search always sees every stored item."""
-    cols = "title, teaser, body, participants"
-    new = "new.id, new.title, new.teaser, new.body, new.participants"
-    old = "'delete', old.id, old.title, old.teaser, old.body, old.participants"
+    cols = _FTS_COLS
     for sql in (
         "DROP TRIGGER IF EXISTS items_fts_ad",
         "DROP TRIGGER IF EXISTS items_fts_au",
         f"INSERT INTO items_fts (rowid, {cols}) SELECT id, {cols} FROM items WHERE id > {_FTS_MARK} ORDER BY id",
         "DROP TABLE fts_state",
-        f"CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
-        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
-        f"CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN "
-        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); END",
-        f"CREATE TRIGGER items_fts_au AFTER UPDATE OF {cols} ON items BEGIN "
-        f"INSERT INTO items_fts (items_fts, rowid, {cols}) VALUES ({old}); "
-        f"INSERT INTO items_fts (rowid, {cols}) VALUES ({new}); END",
+        *_FTS_TRIGGERS,
     ):
         db.execute(sql)
