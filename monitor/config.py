@@ -188,6 +188,7 @@ class RuleSettings(_Strict):
     people: list[str] = Field(default_factory=list)
     update_on_new_report: bool = False
     digest_minutes: Annotated[int, Field(ge=0)] = 0
+    max_age_days: Annotated[float, Field(ge=0)] = 3.0  # items found off the live first page and older: no alert
 
 
 class OperatorSettings(_Strict):

@@ -27,6 +27,18 @@ def wanted(rules: RuleSettings, cls: Classification) -> bool:
     return True
 
 
+def old_news(rules: RuleSettings, published: date | None, seen_at: str, live: bool) -> float | None:
+    """How many days before it was first seen an item was published, when that makes it old news, else None.
+
+    Only items found off a live first page (catch-up pages, backfill, import) can be old news: a first page is
+    the news of the day whatever dates it prints. An item with no date is never old news.
+    """
+    if live or published is None:
+        return None
+    days = (date.fromisoformat(seen_at[:10]) - published).days
+    return float(days) if days > rules.max_age_days else None
+
+
 def queue_meeting(db: Tx, rules: RuleSettings, channels: list[str], item_id: int, title: str,
                   published: date | None, cls: Classification, now: str) -> int:
     """Attach a meeting item to its event and queue the alerts a new (or updated) event deserves; how many."""
