@@ -112,6 +112,13 @@ class SourceSettings(_Strict):
         return dict(self.css or {})
 
     @property
+    def reads_articles(self) -> bool:
+        """Whether new entries' article pages are fetched: asked for, and possible with this adapter."""
+        from monitor.sources import adapter_kind
+
+        return self.fetch_articles and adapter_kind(self.adapter).articles
+
+    @property
     def url_str(self) -> str:
         """The source URL as a plain string (credentials included: for fetching only)."""
         return str(self.url)

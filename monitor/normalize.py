@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[\W_]+")  # after casefold: anything but letters and digits of any script
 #: Typographic quotes, dashes, hyphens and the no-break space as the plain characters every comparison uses; the
 #: one table of the project (the classifier's `fold` reads text through it too).
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-",
@@ -16,15 +16,18 @@ QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, drop the default port and the fragment; keep path and query as they are."""
+def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
+    """Lower-case scheme and host, drop the default port and the fragment; keep path and query as they are.
+
+    `keep_fragment` keeps the fragment, for sites whose items have no URL of their own but an id after `#`.
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     netloc = host
     if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{parts.port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment if keep_fragment else ""))
 
 
 def normalize_text(text: str) -> str:
@@ -35,7 +38,8 @@ def normalize_text(text: str) -> str:
 
 
 def key_fold(text: str) -> str:
-    """Text as identity keys compare it: normalized, case-folded, runs of anything but [0-9a-z] one space."""
+    """Text as identity keys compare it: normalized, case-folded, each run of anything but letters and digits (of
+    any script: Hangul titles must not all fold to nothing) one space."""
     return _NOT_WORD.sub(" ", normalize_text(text).casefold()).strip()
 
 

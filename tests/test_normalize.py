@@ -67,9 +67,12 @@ def test_keys_of_existing_databases_are_unchanged() -> None:
 
 
 def test_key_fold_of_ascii_and_other_text() -> None:
-    """key_fold lower-cases, turns every run of anything but [0-9a-z] into one space, and reads text through NFKC."""
+    """key_fold lower-cases, turns every run of anything but letters and digits into one space, reads text through
+    NFKC, and keeps the letters of every script (two Korean titles never fold to the same empty key)."""
     assert key_fold("  Kim Jong Un's VISIT -- to\tLaos (2nd)!") == "kim jong un s visit to laos 2nd"
-    assert key_fold("Caf\u00e9 \u2160 \ufb01nal") == "caf i final"
+    assert key_fold("Caf\u00e9 \u2160 \ufb01nal") == "caf\u00e9 i final"
+    assert key_fold("평양의 새 거리에 봄빛이 비낀다!") == "평양의 새 거리에 봄빛이 비낀다"
+    assert key_fold("under_score") == "under score"
     assert key_fold("\x00\x1f") == ""
 
 

@@ -224,7 +224,8 @@ def sources() -> None:
         table.add_column(col, overflow="fold")
     for src in s.sources:
         table.add_row(src.name, src.adapter, src.shown_url, f"{src.interval:g} s",
-                      "yes" if src.fetch_articles else "no", "yes" if src.enabled else "no")
+                      "yes" if src.reads_articles else ("n/a" if src.fetch_articles else "no"),
+                      "yes" if src.enabled else "no")
     out.print(table)
 
 

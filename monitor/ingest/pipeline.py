@@ -19,7 +19,7 @@ from monitor.ingest.redact import redact_text, strip_userinfo
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
-from monitor.sources import get_adapter
+from monitor.sources import adapter_kind, get_adapter
 from monitor.store import Store, Tx, iso, runs, utcnow
 from monitor.store.outbox import enqueue
 
@@ -207,9 +207,10 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSumma
     """
     planned: list[_Planned] = []
     seen: set[str] = set()
+    fragment_ids = not adapter_kind(src.adapter).articles  # an item known only by `#id` on its listing
     for position, entry in enumerate(listing.entries, 1):
         try:
-            url = strip_userinfo(canonical_url(entry.url))
+            url = strip_userinfo(canonical_url(entry.url, keep_fragment=fragment_ids))
             if url in seen:
                 continue
             folded = key_fold(entry.title)
@@ -231,7 +232,7 @@ def _plan(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSumma
         if row is None:
             continue
         p.item_id = row["id"]
-        if src.fetch_articles and archive.recheck_days > 0:
+        if src.reads_articles and archive.recheck_days > 0:
             fetched = row["article_fetched_at"]
             p.recheck = (fetched is None or fetched <= recheck_before) and row["first_seen_at"][:10] >= recent
     return planned
@@ -244,7 +245,7 @@ def _fetch_articles(ctx: Context, src: SourceSettings, planned: list[_Planned], 
     refused link stays an entry, with a warning. When the fetcher is stopped, FetchError "stopped" is raised
     once the fetches under way have ended, so nothing half-fetched is stored.
     """
-    if not src.fetch_articles:
+    if not src.reads_articles:
         return
     wanted = [p for p in planned if p.item_id is None or p.recheck][: ctx.settings.fetch.max_articles_per_run]
     if not wanted:

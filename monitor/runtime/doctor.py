@@ -11,7 +11,7 @@ from monitor.config import FetchSettings, Settings, exposed_secrets
 from monitor.ingest.fetch import Fetcher, FetchError
 from monitor.ingest.redact import redact_text
 from monitor.models import LayoutNotRecognised
-from monitor.sources import get_adapter
+from monitor.sources import adapter_kind, get_adapter
 from monitor.store import Store, StoreError
 
 Level = Literal["ok", "warn", "fail"]
@@ -76,6 +76,10 @@ def check_source(settings: Settings, name: str, fetcher: Fetcher) -> Check:
     except LayoutNotRecognised as exc:
         return Check(f"source {name}", "fail", f"layout not recognised: {exc}",
                      f"save the page and run `monitor check {name} --file PAGE`; the site may have been redesigned")
+    if src.fetch_articles and not adapter_kind(src.adapter).articles:
+        return Check(f"source {name}", "warn", f"{len(listing.entries)} entries ({listing.layout}); article fetching "
+                     f"is not available for the {src.adapter} adapter (its items have no article URL)",
+                     "set fetch_articles = false for this source: titles are all it can give")
     return Check(f"source {name}", "ok", f"{len(listing.entries)} entries ({listing.layout})")
 
 

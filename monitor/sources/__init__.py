@@ -22,7 +22,8 @@ class AdapterKind:
 
     name: str
     module: str
-    articles: bool = True  # whether its entries link to article pages that can be fetched
+    articles: bool = True  # whether its entries link to article pages that can be fetched (else an entry's URL
+    #                        is only its identity: its fragment is kept, and no article is fetched)
     options: bool = False  # whether it takes options (a `[sources.NAME]` table)
 
     def make(self, options: Mapping[str, Any] | None = None) -> Adapter:
@@ -35,7 +36,7 @@ KINDS: tuple[AdapterKind, ...] = (
     AdapterKind("kcna", "monitor.sources.kcna"),
     AdapterKind("rodong", "monitor.sources.rodong"),
     AdapterKind("kcnawatch", "monitor.sources.kcnawatch"),
-    AdapterKind("naenara", "monitor.sources.naenara"),
+    AdapterKind("naenara", "monitor.sources.naenara", articles=False),
     AdapterKind("css", "monitor.sources.css", options=True),
 )
 NAMES = tuple(k.name for k in KINDS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised
-from monitor.sources import get_adapter
+from monitor.sources import adapter_kind, get_adapter
 
 
 @dataclass
@@ -59,6 +59,9 @@ def check_document(kind: str, doc: Document, options: Mapping[str, Any] | None =
         report.layout, report.kind = listing.layout, "listing"
         report.entries = list(listing.entries)
         report.warnings = list(listing.warnings)
+        if not adapter_kind(kind).articles:
+            report.warnings.append(f"article fetching is not available for the {kind} adapter: its items have no "
+                                   "article URL, so titles (and teasers) are all that is classified")
         if not listing.entries:
             report.warnings.append("the listing parsed to zero entries: the layout has probably changed")
         return report
