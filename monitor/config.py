@@ -224,6 +224,12 @@ class ArchiveSettings(_Strict):
     feeds_base_url: str = "http://localhost/monitor/"
 
 
+class CatchupSettings(_Strict):
+    """Paging back after a gap (a first page that shares nothing with earlier polls)."""
+
+    max_pages: Annotated[int, Field(ge=0, le=1000)] = 20
+
+
 class LogSettings(_Strict):
     level: Literal["debug", "info", "warning", "error"] = "info"
     format: Literal["auto", "json", "console"] = "auto"
@@ -237,6 +243,7 @@ class Settings(_Strict):
     classify: ClassifySettings = ClassifySettings()
     archive: ArchiveSettings = ArchiveSettings()
     log: LogSettings = LogSettings()
+    catchup: CatchupSettings = CatchupSettings()
     config_path: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")

@@ -128,3 +128,12 @@ def test_parse_with_format() -> None:
     """A user's strptime format applies to the whitespace-normalised text."""
     assert parse_with_format("  14 June\u00a02025 ", "%d %B %Y") == date(2025, 6, 14)
     assert parse_with_format("June 14", "%d %B %Y") is None
+
+
+def test_iso_dates_are_read_by_parse_date() -> None:
+    """Year-first dashed dates (Naenara's `[2026-02-16]`, a css site's `2026-11-03`) are read; bad ones are not."""
+    from monitor.sources.dates import parse_iso
+
+    assert parse_date("2026-11-03") == date(2026, 11, 3)
+    assert parse_date("[2026-02-16]") == date(2026, 2, 16)
+    assert parse_iso("2026-02-30") is None and parse_iso("12026-02-03") is None

@@ -8,8 +8,11 @@ from datetime import date
 from monitor.alerts.events import MeetingReport, attach_report, event_payload
 from monitor.classify import Classification, canonical_name
 from monitor.config import RuleSettings
+from monitor.logging import get_logger
 from monitor.store import Tx, runs
 from monitor.store.outbox import enqueue
+
+log = get_logger("alerts")
 
 
 def wanted(rules: RuleSettings, cls: Classification) -> bool:
@@ -40,14 +43,24 @@ def old_news(rules: RuleSettings, published: date | None, seen_at: str, live: bo
 
 
 def queue_meeting(db: Tx, rules: RuleSettings, channels: list[str], item_id: int, title: str,
-                  published: date | None, cls: Classification, now: str) -> int:
-    """Attach a meeting item to its event and queue the alerts a new (or updated) event deserves; how many."""
+                  published: date | None, cls: Classification, now: str, *, live: bool = True) -> int:
+    """Attach a meeting item to its event and queue the alerts a new (or updated) event deserves; how many.
+
+    An item that is old news (`old_news`: found off a live first page, long after it was published) joins its
+    event but queues nothing; the log says why.
+    """
     report = MeetingReport(item_id, title, published, list(cls.participants), dict(cls.participant_countries),
                            list(cls.countries), cls.high_level)
     change = attach_report(db, report, now)
     runs.set_event(db, item_id, change.event_id)
     payload = event_payload(db, change.event_id)
     if not (payload["high_level"] or cls.high_level) or not wanted(rules, cls):
+        return 0
+    age = old_news(rules, published, now, live)
+    if age is not None:
+        log.info("meeting not alerted: old news", item_id=item_id, event_id=change.event_id, title=title[:200],
+                 published=published.isoformat() if published else None, days_before_seen=age,
+                 max_age_days=rules.max_age_days)
         return 0
     queued = 0
     for channel in channels:

@@ -147,7 +147,13 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         if not error and src["warnings"]:
             more = len(src["warnings"]) - 1
             error = f"{len(src['warnings'])} warning(s): {src['warnings'][0]}" + (f" (+{more} more)" if more else "")
-        table.add_row(src["name"], src["adapter"], src["last_status"] or "never run", (src["last_ok_at"] or "-")[:16],
+        state = src["last_status"] or "never run"
+        if src["gap"]:
+            state, style = f"{state}, gap", "yellow" if not failing else style
+            error = (f"gap since {(src['gap_since'] or 'the first poll')[:16]}: items may be missing "
+                     f"(`monitor backfill {src['name']} --since DAY` pages back; `monitor gaps` lists them)"
+                     + (f"; {error}" if error else ""))
+        table.add_row(src["name"], src["adapter"], state, (src["last_ok_at"] or "-")[:16],
                       str(failing), str(src["items"]), safe(error), style=style)
     out.print(table)
     a, i = data["alerts"], data["items"]

@@ -13,11 +13,11 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -198,9 +198,14 @@ class Fetcher:
         return backoff(attempt, base=self.settings.backoff, cap=self.settings.max_retry_after, rng=self._rng)
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            policy: OriginPolicy | None = None) -> FetchResult:
+            policy: OriginPolicy | None = None, form: Sequence[tuple[str, str]] | None = None) -> FetchResult:
         """Fetch `url` politely under `policy` (default: its own origin only); raise FetchError when it is
-        refused or cannot be had after the allowed retries."""
+        refused or cannot be had after the allowed retries.
+
+        With `form`, the request is a POST of those fields (a listing's paging form; reading, so retried like a
+        GET); a redirect after it is followed with a GET. Cookies a site sets go back to it (a KCNA page >= 2 needs
+        the session of the first page's GET).
+        """
         try:
             policy = policy or OriginPolicy.for_url(url)
             policy.check(url)
@@ -220,7 +225,7 @@ class Fetcher:
             attempts += 1
             start = self.gate.acquire(host)
             try:
-                return self._once(url, headers, attempts, started, policy)
+                return self._once(url, headers, attempts, started, policy, form)
             except FetchError as exc:
                 exc.attempts = attempts
                 unresolved = exc.unresolved
@@ -241,14 +246,18 @@ class Fetcher:
             self._wait(0 if self._sleep is not None else delay)
 
     def _once(self, url: str, headers: dict[str, str], attempts: int, started: float,
-              policy: OriginPolicy) -> FetchResult:
+              policy: OriginPolicy, form: Sequence[tuple[str, str]] | None = None) -> FetchResult:
         """One attempt: the request and its redirects, each hop checked, all within one overall deadline."""
         call = Call(policy, self.stop, time.monotonic() + self.settings.timeout)
         current = url
         with guarded(call):
-            for _hop in range(self.settings.max_redirects + 1):
+            for hop in range(self.settings.max_redirects + 1):
                 try:
-                    with self.client.stream("GET", current, headers=headers) as response:
+                    posting = form is not None and hop == 0
+                    content = urlencode(list(form or ())).encode("ascii") if posting else None
+                    sent = {**headers, "Content-Type": "application/x-www-form-urlencoded"} if posting else headers
+                    with self.client.stream("POST" if posting else "GET", current, headers=sent,
+                                            content=content) as response:
                         target = _redirect_target(response)
                         if target is None:
                             return self._result(url, current, response, headers, attempts, started, call)

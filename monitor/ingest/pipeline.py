@@ -13,14 +13,17 @@ from monitor.alerts.channels import enabled_channels
 from monitor.alerts.rules import queue_meeting
 from monitor.classify import Classification, Classifier
 from monitor.config import Settings, SourceSettings
+from monitor.ingest.catchup import walk_back
 from monitor.ingest.fetch import Fetcher, FetchError
 from monitor.ingest.netpolicy import OriginPolicy
 from monitor.ingest.redact import redact_text, strip_userinfo
 from monitor.logging import get_logger
-from monitor.models import Article, Entry, LayoutNotRecognised, Listing
+from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.sources import adapter_kind, get_adapter
-from monitor.store import Store, Tx, iso, runs, utcnow
+from monitor.sources.base import Adapter
+from monitor.sources.paging import PageRequest
+from monitor.store import Store, Tx, coverage, iso, runs, utcnow
 from monitor.store.outbox import enqueue
 
 log = get_logger("pipeline")
@@ -63,6 +66,8 @@ class RunSummary:
     duration: float = 0.0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    gap: bool = False  # the first page shared nothing with earlier polls and catch-up did not reach them
+    caught_up: int = 0  # new items found on older pages by catch-up
 
     @property
     def failed(self) -> bool:
@@ -83,6 +88,17 @@ class _Planned:
     folded: str = ""  # the entry's title through `key_fold` (for the item and story keys)
     day: str | None = None  # the entry's date in ISO form
     position: int = 0  # the entry's place on the page, from 1 (for warnings)
+    live: bool = True  # found on the first page (else on an older page read by catch-up: old news does not alert)
+
+
+@dataclass
+class _Gap:
+    """A first page that shared nothing with what the source showed before, and what catch-up made of it."""
+
+    since: str | None  # the last good poll before it
+    pages: int = 0
+    closed: bool = False  # catch-up reached items already known
+    note: str = ""
 
 
 def run_source(ctx: Context, src: SourceSettings) -> RunSummary:
@@ -154,12 +170,47 @@ def _run(ctx: Context, src: SourceSettings, summary: RunSummary, started: str, t
     summary.entries = len(listing.entries)
     summary.warnings.extend(listing.warnings)
     planned = _plan(ctx, src, listing, summary)
+    gap = None
+    if not any(p.item_id is not None for p in planned) and coverage.has_history(ctx.store, src.name):
+        gap = _catch_up(ctx, src, adapter, result.doc, listing, planned, summary, state.get("last_ok_at"))
     _fetch_articles(ctx, src, planned, summary)
     classified = _classify_new(ctx, planned, summary)
     planned = [p for p in planned if p.item_id is not None or id(p) in classified]
     _store(ctx, src, planned, classified, summary, started, http_status, (result.etag, result.last_modified),
-           listing.layout)
+           listing.layout, gap)
     return _finish(summary, t0)
+
+
+def _catch_up(ctx: Context, src: SourceSettings, adapter: Adapter, doc: Document, listing: Listing,
+              planned: list[_Planned], summary: RunSummary, since: str | None) -> _Gap:
+    """Page back from a first page that shares nothing with earlier polls until known items are reached (or
+    `[catchup] max_pages`), adding the new entries of the older pages to `planned` (as not live)."""
+    gap = _Gap(since)
+    taken = {p.url for p in planned}
+
+    def on_page(request: PageRequest, page: Listing) -> bool:
+        found = _plan(ctx, src, page, summary)
+        for p in found:
+            if p.url not in taken:
+                taken.add(p.url)
+                p.live = False
+                planned.append(p)
+        return any(p.item_id is not None for p in found)
+
+    max_pages = ctx.settings.catchup.max_pages
+    walk = walk_back(ctx.fetcher, src, adapter, doc, listing, max_pages=max_pages, on_page=on_page)
+    gap.pages, gap.closed = walk.pages, walk.stopped
+    older = sum(not p.live for p in planned)
+    if walk.stopped:
+        gap.note = f"caught up: {older} entries on {walk.pages} older page(s) before known items were reached"
+        log.info("gap caught up", source=src.name, pages=walk.pages, entries=older)
+    else:
+        gap.note = (f"possible gap since {since or 'the last good poll'}: the first page shares no item with earlier "
+                    f"polls and catch-up did not reach known items ({walk.ended}; {walk.pages} older page(s) "
+                    "read); items published meanwhile may be missing")
+        summary.warnings.append(gap.note)
+        log.warning("possible gap", source=src.name, since=since, pages=walk.pages, reason=walk.ended)
+    return gap
 
 
 def _entry_name(entry: Entry, position: int) -> str:
@@ -351,7 +402,7 @@ def _operator_alerts(ctx: Context, src: SourceSettings, summary: RunSummary, db:
 
 def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classified: dict[int, Classification],
            summary: RunSummary, started: str, http_status: int | None,
-           validators: tuple[str | None, str | None], layout: str) -> None:
+           validators: tuple[str | None, str | None], layout: str, gap: _Gap | None = None) -> None:
     """Everything of one run in one transaction: items, URLs, revisions, classification, events, outbox, health.
 
     Each entry is written under a savepoint of its own: one that fails is undone and skipped with a warning,
@@ -380,6 +431,11 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
                     summary.new_items -= 1
                 p.item_id, p.inserted, p.gone = None, False, False
         _mark_removals(ctx, db, src, [p for p in planned if p.item_id is not None], now)
+        if gap is not None:
+            summary.caught_up = sum(p.inserted and not p.live for p in planned)
+            record = coverage.closed_gap if gap.closed else coverage.open_gap
+            record(db, src.name, gap.since, now, gap.pages, summary.caught_up, gap.note)
+            summary.gap = not gap.closed
         _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
 
 
@@ -435,7 +491,7 @@ def _insert_new(ctx: Context, db: Tx, src: SourceSettings, p: _Planned, cls: Cla
     summary.new_items += 1
     if cls.category == "meeting":
         summary.alerts += queue_meeting(db, ctx.settings.alerts.rules, ctx.channels, item_id, _title_of(p),
-                                        _published(p), cls, now)
+                                        _published(p), cls, now, live=p.live)
 
 
 def _update_item(db: Tx, p: _Planned, now: str, summary: RunSummary) -> None:

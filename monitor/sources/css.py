@@ -3,7 +3,8 @@
 Options (the `[sources.css]` table): `item` (one element per entry), `title`, `link` (default `a`),
 `date`, `teaser`, `date_format` (strptime; without it the known site formats are tried), and for
 article pages `article_title` (default `h1`), `article_body`, `article_date`. Selectors inside an item
-are relative to it; a selector that matches the item itself is allowed (e.g. item `a.headline`).
+are relative to it; a selector that matches the item itself is allowed (e.g. item `a.headline`). `next` selects
+the link to the next older page, for catch-up after an outage and for backfill.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listin
 from monitor.sources.common import matches, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_date, parse_with_format
 from monitor.sources.limits import MAX_BODY, MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.paging import PageRequest
 from monitor.sources.text import node_text, strip_end_mark
 
 
@@ -33,6 +35,7 @@ class CssOptions:
     article_title: str | None = None
     article_body: str | None = None
     article_date: str | None = None
+    next: str | None = None  # the link to the next older page (for catch-up and backfill)
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> CssOptions:
@@ -191,6 +194,17 @@ class CssAdapter:
                 f"css listing: {len(items)} element(s) matched item={o.item!r} but none had a title "
                 f"({o.title!r}) and a link ({o.link!r})")
         return Listing(entries=entries, layout="css", warnings=warnings)
+
+    def older_page(self, doc: Document, listing: Listing, previous: PageRequest | None) -> PageRequest | None:
+        """The page the `next` selector's link points to (None without the option, the link, or when the link
+        leads back to this very page)."""
+        if not self.options.next:
+            return None
+        link = select_first(parse_html(doc, "css listing"), self.options.next)
+        url = resolver(doc.url)(link.attributes.get("href") if link is not None else None)
+        if url is None or url.split("#")[0] == doc.url.split("#")[0]:
+            return None
+        return PageRequest(url, None, url)
 
     @bounded_article
     def parse_article(self, doc: Document) -> Article:

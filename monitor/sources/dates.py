@@ -23,6 +23,8 @@ _MONTHS = {
 _MONTH_RE = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?"
 # [Juche113.3.9.]  [2024.11.10.]  [2026.7.19.]  (Juche108.12.10.)  2022.02.11  2023.3.13.
 _DOTTED = re.compile(r"(Juche\s*)?(\d{1,4})\.(\d{1,2})\.(\d{1,2})(?!\d)", re.IGNORECASE)
+# 2026-02-16, [2026-02-16] (Naenara, and ISO dates of any site)
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 # 13/04/2024 (KCNA Watch, day first)
 _DMY = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 # Feb. 19, 2026 | Sept. 3, 2025 | December 27, 2025 | Feb. 11, Juche 111 (2022)
@@ -80,6 +82,12 @@ def _parse_dotted(text: str) -> date | None:
     if m.group(1) or year < 1000:
         year = juche_to_ad(year)
     return _make(year, int(m.group(3)), int(m.group(4)))
+
+
+def parse_iso(text: str) -> date | None:
+    """`2026-02-16`, `[2026-02-16]`, `2026-02-16T09:00:00+09:00` (year first, dashes)."""
+    m = _ISO.search(_prepare(_short(text)))
+    return _make(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 
 def parse_dmy(text: str) -> date | None:
@@ -165,7 +173,7 @@ def parse_date(text: str) -> date | None:
 
 @lru_cache(maxsize=4096)
 def _parse_date(text: str) -> date | None:
-    for parse in (parse_dmy, parse_named, parse_dotted, parse_korean):
+    for parse in (parse_iso, parse_dmy, parse_named, parse_dotted, parse_korean):
         found = parse(text)
         if found is not None:
             return found

@@ -20,6 +20,7 @@ from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listin
 from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, resolver, select, select_first
 from monitor.sources.dates import parse_dateline, parse_dotted
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.paging import PageRequest
 from monitor.sources.text import node_text, strip_end_mark, tidy_text
 
 _DATE_TEXT = re.compile(r"(?:Juche\s*)?\d{1,4}\.\d{1,2}\.\d{1,2}")
@@ -169,6 +170,28 @@ class KcnaAdapter:
                 return Listing(entries=entries, layout="kcna-q", warnings=warnings)
         raise _unrecognised(parser, "listing")
 
+    def older_page(self, doc: Document, listing: Listing, previous: PageRequest | None) -> PageRequest | None:
+        """Pages >= 2 are POSTs of the page's listing form (`page_num` + 1, with its `_csrf`; the session cookie
+        of the first GET goes with it); None after the last page (`page_cnt`) or without a form."""
+        form = _listing_form(doc)
+        if form is None and previous is not None and previous.form is not None:
+            form = previous  # a POSTed page that does not repeat the form: count on from the last request
+        if form is None:
+            return None
+        current = _number(form.field("page_num")) or 1
+        count = _page_count(doc)
+        if count is not None and current >= count:
+            return None
+        return PageRequest(form.url, form.with_field("page_num", str(current + 1)).form, f"page {current + 1}")
+
+    def resume(self, first: Document, saved: PageRequest) -> PageRequest:
+        """A saved page request on a fresh first page: the new form (its token) with the saved page number."""
+        form = _listing_form(first)
+        page = saved.field("page_num")
+        if form is None or page is None:
+            return saved
+        return PageRequest(form.url, form.with_field("page_num", page).form, saved.label)
+
     @bounded_article
     def parse_article(self, doc: Document) -> Article:
         """Title, body (direct paragraphs, end mark removed) and date of a KCNA article page."""
@@ -258,6 +281,40 @@ def _page_title(parser: LexborHTMLParser) -> str | None:
 def strip_title_prefix(title: str) -> str:
     """A page title without its `KCNA | Article |` prefix."""
     return _TITLE_PREFIX.sub("", title)
+
+
+_FORMS = "form#article_form, form#gallery_form, form#video_form"
+_PAGE_COUNT = re.compile(r"\bpage_cnt\s*=\s*(\d{1,7})")
+
+
+def _number(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 8 else None
+
+
+def _listing_form(doc: Document) -> PageRequest | None:
+    """The listing's paging form as a request (action resolved, hidden fields kept), or None."""
+    parser = parse_html(doc, "KCNA listing")
+    form = select_first(parser, _FORMS)
+    if form is None:
+        form = next((f for f in select(parser, "form") if select_first(f, 'input[name="page_num"]') is not None),
+                    None)
+    if form is None:
+        return None
+    action = resolver(doc.url)(form.attributes.get("action")) or doc.url.split("#")[0]
+    fields = tuple((str(i.attributes.get("name")), str(i.attributes.get("value") or ""))
+                   for i in select(form, "input[name]")[:64])
+    return PageRequest(action, fields)
+
+
+def _page_count(doc: Document) -> int | None:
+    """The `var page_cnt = N;` of the listing's script, if any."""
+    parser = parse_html(doc, "KCNA listing")
+    for script in select(parser, "script")[:32]:
+        found = _PAGE_COUNT.search((script.text() or "")[:20_000])
+        if found:
+            return int(found[1])
+    return None
 
 
 def make(options: Mapping[str, Any]) -> KcnaAdapter:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -32,6 +33,7 @@ from monitor.sources.common import (
 )
 from monitor.sources.dates import parse_date, parse_dmy, parse_named
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.paging import PageRequest
 from monitor.sources.text import node_text, tidy_text
 
 # Each pattern below is used through a function that first makes every run of whitespace one space: `.+?`
@@ -264,6 +266,24 @@ class KcnaWatchAdapter:
             if entries:
                 return Listing(entries=entries, layout="kcnawatch-ajax", warnings=warnings)
         raise _unrecognised(parser, "listing")
+
+    def older_page(self, doc: Document, listing: Listing, previous: PageRequest | None) -> PageRequest | None:
+        """For the AJAX listing (`admin-ajax.php?...&from=0&to=10...`), the next window of the same size; the other
+        KCNA Watch pages have no known way back (None)."""
+        parts = urlsplit(doc.url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        values = dict(query)
+        start, end = values.get("from", ""), values.get("to", "")
+        if not start.isdigit() or len(start) > 9:
+            return None
+        step = int(end) - int(start) if end.isdigit() and len(end) < 10 and int(end) > int(start) else len(
+            listing.entries)
+        if step <= 0:
+            return None
+        moved = {"from": str(int(start) + step), "to": str(int(start) + 2 * step)}
+        pairs = [(k, moved.get(k, v)) if k in ("from", "to") and (k != "to" or end) else (k, v) for k, v in query]
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), ""))
+        return PageRequest(url, None, f"offset {moved['from']}")
 
     @bounded_article
     def parse_article(self, doc: Document) -> Article:

@@ -15,9 +15,9 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -34,6 +34,7 @@ from monitor.sources.common import (
 )
 from monitor.sources.dates import parse_dotted, parse_named
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
+from monitor.sources.paging import PageRequest
 from monitor.sources.text import node_text
 
 _NEWS_ID = re.compile(r"newsID=(\d{4}-\d{2}-\d{2})-")
@@ -54,6 +55,18 @@ def _link(resolve: Resolver, href: str | None) -> str | None:
         inner = href[start + 13:].strip().rstrip(";").rstrip(")").strip().strip("'\"")
         return resolve(inner) if inner else None
     return resolve(href)
+
+
+_CALENDAR_PAGE = "SF01_01_03"
+_CALENDAR_DATE = re.compile(r"[?&]strDate=(\d{4}-\d{2}-\d{2})(?:&|$)")
+
+
+def calendar_day(url: str) -> date | None:
+    """The day of a calendar page URL (`...strPageID=SF01_01_03&strDate=2022-02-11`), else None."""
+    if _CALENDAR_PAGE not in url:
+        return None
+    found = _CALENDAR_DATE.search(url)
+    return _iso(found[1]) if found else None
 
 
 def date_from_url(url: str) -> date | None:
@@ -167,6 +180,20 @@ class RodongAdapter:
                 layout = "rodong-2025" if select_first(parser, _NEW_LIST_ROOTS) is not None else "rodong-2022"
                 return Listing(entries=entries, layout=layout, warnings=warnings)
         raise _unrecognised(parser, "listing")
+
+    def older_page(self, doc: Document, listing: Listing, previous: PageRequest | None) -> PageRequest | None:
+        """The calendar page (`index.php?strPageID=SF01_01_03&strDate=...`) of the oldest day on a listing, then of
+        each day before; None when the page has no dated entry to start from."""
+        day = calendar_day(doc.url)
+        if day is not None:
+            target = day - timedelta(days=1)
+        else:
+            dates = [e.published for e in listing.entries if e.published is not None]
+            if not dates:
+                return None
+            target = min(dates)
+        url = urljoin(doc.url, f"index.php?strPageID={_CALENDAR_PAGE}&strDate={target.isoformat()}")
+        return PageRequest(url, None, target.isoformat())
 
     @bounded_article
     def parse_article(self, doc: Document) -> Article:

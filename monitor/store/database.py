@@ -15,7 +15,7 @@ from monitor.store.filters import item_filters
 
 BUSY_TIMEOUT_MS = 10_000
 #: How many migrations `schema` holds (a test checks it): a database whose user_version says so is current.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: The items columns held by the full-text index `items_fts` (schema m002).
 FTS_COLUMNS = "title, teaser, body, participants"
 
@@ -203,6 +203,9 @@ class Store:
         counts = {r["source"]: r["n"] for r in self.query("SELECT source, COUNT(*) AS n FROM item_urls "
                                                             "GROUP BY source")}
         rows = self.query("SELECT * FROM sources ORDER BY name")
+        gaps = {r["source"]: r for r in self.query(
+            "SELECT source, MIN(since) AS since, MIN(detected_at) AS detected_at, MAX(note) AS note FROM gaps "
+            "WHERE closed_at IS NULL GROUP BY source")}
         if names is not None:
             order = {n: i for i, n in enumerate(names)}
             rows = sorted((r for r in rows if r["name"] in order), key=lambda r: order[r["name"]])
@@ -212,6 +215,10 @@ class Store:
             "consecutive_failures": r["consecutive_failures"], "items": counts.get(r["name"], 0),
             "layout": r["layout"], "next_fetch_not_before": r["next_fetch_not_before"],
             "warnings": json.loads(r["last_warnings"] or "[]"),
+            "gap": r["name"] in gaps,
+            "gap_since": gaps[r["name"]]["since"] if r["name"] in gaps else None,
+            "gap_detected_at": gaps[r["name"]]["detected_at"] if r["name"] in gaps else None,
+            "gap_note": gaps[r["name"]]["note"] if r["name"] in gaps else None,
         } for r in rows]
         alerts = {"pending": 0, "sent": 0, "dead": 0}
         for r in self.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):

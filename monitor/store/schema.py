@@ -216,3 +216,36 @@ def m005_items_fts_triggers(db: Database) -> None:
         *_FTS_TRIGGERS,
     ):
         db.execute(sql)
+
+
+@migrations()
+def m006_coverage(db: Database) -> None:
+    """Gaps (a first page that shares nothing with what the source showed before) and the position of each
+    source's backfill, so that it resumes where it stopped; indexes that keep per-poll queries fast on a large
+    archive."""
+    for sql in (
+        """CREATE TABLE gaps (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            since TEXT,
+            detected_at TEXT NOT NULL,
+            closed_at TEXT,
+            pages INTEGER NOT NULL DEFAULT 0,
+            recovered INTEGER NOT NULL DEFAULT 0,
+            note TEXT
+        )""",
+        "CREATE INDEX gaps_open ON gaps(source, closed_at)",
+        """CREATE TABLE backfills (
+            source TEXT PRIMARY KEY,
+            since TEXT NOT NULL,
+            next_request TEXT NOT NULL,
+            pages INTEGER NOT NULL DEFAULT 0,
+            items INTEGER NOT NULL DEFAULT 0,
+            oldest TEXT,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX item_urls_source ON item_urls(source, item_id)",
+        "CREATE INDEX items_source ON items(source)",
+    ):
+        db.execute(sql)
