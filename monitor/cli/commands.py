@@ -572,6 +572,68 @@ def datasette_metadata_cmd() -> None:
 
 
 @app.command()
+def backfill(
+    source: Annotated[str, typer.Argument(help="The source to page back through.")],
+    since: Annotated[str, typer.Option(help="Walk older pages until this day, YYYY-MM-DD.")],
+) -> None:
+    """Store a source's older pages down to a day, politely; resumes where it stopped after Ctrl-C or a crash."""
+    from datetime import date
+
+    from monitor.cli.coverage import run_backfill
+
+    try:
+        day = date.fromisoformat(since)
+    except ValueError:
+        fail(f"--since must be a day as YYYY-MM-DD, not {since!r}")
+    s = settings()
+    try:
+        s.source(source)
+    except ConfigError as exc:
+        fail(str(exc))
+    raise typer.Exit(run_backfill(s, source, day, out, err))
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="JSON lines or CSV: title, url or id, date; optional text, source.")],
+    source: Annotated[str | None, typer.Option(help="Label the items with this source (outlet) name.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="auto (by extension), jsonl or csv.")] = "auto",
+) -> None:
+    """Import an archive file: deduplicated against the store, classified, indexed; old meetings never alert."""
+    from monitor.cli.coverage import run_import
+
+    _check_choice("--format", fmt, ("auto", "jsonl", "csv"))
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    raise typer.Exit(run_import(settings(), file, source, fmt, out, err))
+
+
+@app.command()
+def gaps(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    close: Annotated[bool, typer.Option("--close", help="Mark the open gaps (of --source) as dealt with.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Gaps: first pages that shared nothing with earlier polls (items may be missing), open and closed."""
+    from monitor.cli.coverage import gaps_table
+    from monitor.store import coverage, utcnow
+
+    s = settings()
+    store = open_store(s)
+    if close:
+        names = [source] if source else [x.name for x in s.sources]
+        with store.transaction() as db:
+            closed = sum(coverage.close_gaps(db, n, utcnow(), "closed by hand (monitor gaps --close)") for n in names)
+        out.print(f"{closed} gap(s) closed", markup=False, highlight=False)
+        return
+    rows = coverage.gap_history(store, source)
+    if as_json:
+        print_json(rows)
+        return
+    out.print(gaps_table(rows))
+
+
+@app.command()
 def doctor(
     no_sources: Annotated[bool, typer.Option("--no-sources", help="Skip the live fetch of each source.")] = False,
 ) -> None:

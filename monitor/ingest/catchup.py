@@ -18,8 +18,9 @@ from monitor.models import Document, LayoutNotRecognised, Listing
 from monitor.sources.base import Adapter
 from monitor.sources.paging import PageRequest, pager_of
 
-#: What the caller says of each page: True to stop after it.
-OnPage = Callable[[PageRequest, Listing], bool]
+#: What the caller does with each page (the request that read it, what it held, the request of the page after it,
+#: None when there is none): True to stop after it.
+OnPage = Callable[[PageRequest, Listing, PageRequest | None], bool]
 
 
 @dataclass
@@ -83,7 +84,7 @@ def walk_back(fetcher: Fetcher, src: SourceSettings, adapter: Adapter, first: Do
         walk.pages += 1
         following = pager.older_page(result.doc, page, request)
         walk.next_request = following
-        if on_page(request, page):
+        if on_page(request, page, following):
             walk.stopped, walk.ended = True, "reached what was wanted"
             return walk
         request = following

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -188,7 +189,7 @@ def _catch_up(ctx: Context, src: SourceSettings, adapter: Adapter, doc: Document
     gap = _Gap(since)
     taken = {p.url for p in planned}
 
-    def on_page(request: PageRequest, page: Listing) -> bool:
+    def on_page(request: PageRequest, page: Listing, following: PageRequest | None) -> bool:
         found = _plan(ctx, src, page, summary)
         for p in found:
             if p.url not in taken:
@@ -411,25 +412,7 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
     """
     with ctx.store.transaction() as db:
         now = utcnow()
-        version = ctx.ready_classifier.version if any(p.item_id is None for p in planned) else ""
-        for p in planned:
-            try:
-                with db.savepoint():
-                    if p.item_id is None:
-                        _insert_new(ctx, db, src, p, classified[id(p)], version, now, summary)
-                    else:
-                        _update_item(db, p, now, summary)
-                    assert p.item_id is not None
-                    runs.add_url(db, p.url, p.item_id, src.name, p.entry.outlet, now)
-            except (sqlite3.OperationalError, MemoryError):
-                raise  # the database or the machine, not the entry: the run fails
-            except Exception as exc:
-                log.exception("entry not stored", source=src.name, entry=_entry_name(p.entry, p.position))
-                summary.warnings.append(f"{_entry_name(p.entry, p.position)} skipped: not stored: "
-                                        f"{type(exc).__name__}: {_short(str(exc), 200)}")
-                if p.inserted:
-                    summary.new_items -= 1
-                p.item_id, p.inserted, p.gone = None, False, False
+        _write_entries(ctx, db, src, planned, classified, summary, now)
         _mark_removals(ctx, db, src, [p for p in planned if p.item_id is not None], now)
         if gap is not None:
             summary.caught_up = sum(p.inserted and not p.live for p in planned)
@@ -437,6 +420,50 @@ def _store(ctx: Context, src: SourceSettings, planned: list[_Planned], classifie
             record(db, src.name, gap.since, now, gap.pages, summary.caught_up, gap.note)
             summary.gap = not gap.closed
         _record(ctx, src, summary, started, http_status, validators=validators, layout=layout, db=db)
+
+
+def ingest_page(ctx: Context, src: SourceSettings, listing: Listing, summary: RunSummary, *, live: bool,
+                then: Callable[[Tx, int], None] | None = None) -> int:
+    """Store the entries of one page outside a poll (backfill): plan, fetch articles, classify, and write them in
+    one transaction with `then(db, new items)` (the backfill's position), without touching the source's health.
+    Entries not `live` (older pages) that are old news raise no alert. How many new items."""
+    before = summary.new_items
+    planned = _plan(ctx, src, listing, summary)
+    for p in planned:
+        p.live = live
+    _fetch_articles(ctx, src, planned, summary)
+    classified = _classify_new(ctx, planned, summary)
+    planned = [p for p in planned if p.item_id is not None or id(p) in classified]
+    with ctx.store.transaction() as db:
+        _write_entries(ctx, db, src, planned, classified, summary, utcnow())
+        if then is not None:
+            then(db, summary.new_items - before)
+    return summary.new_items - before
+
+
+def _write_entries(ctx: Context, db: Tx, src: SourceSettings, planned: list[_Planned],
+                   classified: dict[int, Classification], summary: RunSummary, now: str) -> None:
+    """Each planned entry written under a savepoint of its own: a new item with its classification, event and
+    alerts, or a known one touched (and revised); one that fails is undone and skipped with a warning."""
+    version = ctx.ready_classifier.version if any(p.item_id is None for p in planned) else ""
+    for p in planned:
+        try:
+            with db.savepoint():
+                if p.item_id is None:
+                    _insert_new(ctx, db, src, p, classified[id(p)], version, now, summary)
+                else:
+                    _update_item(db, p, now, summary)
+                assert p.item_id is not None
+                runs.add_url(db, p.url, p.item_id, src.name, p.entry.outlet, now)
+        except (sqlite3.OperationalError, MemoryError):
+            raise  # the database or the machine, not the entry: the run fails
+        except Exception as exc:
+            log.exception("entry not stored", source=src.name, entry=_entry_name(p.entry, p.position))
+            summary.warnings.append(f"{_entry_name(p.entry, p.position)} skipped: not stored: "
+                                    f"{type(exc).__name__}: {_short(str(exc), 200)}")
+            if p.inserted:
+                summary.new_items -= 1
+            p.item_id, p.inserted, p.gone = None, False, False
 
 
 def _mark_removals(ctx: Context, db: Tx, src: SourceSettings, planned: list[_Planned], now: str) -> None:

@@ -127,6 +127,7 @@ class CssAdapter:
 
     def __init__(self, options: CssOptions) -> None:
         self.options = options
+        self.pages_back = bool(options.next)  # older pages can be read only through the `next` link
 
     def _date(self, text: str, warnings: list[str]) -> date | None:
         fmt = self.options.date_format

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
-from monitor.sources.common import blocked_reason, has_class, new_entry, parse_html, select
+from monitor.sources.common import blocked_reason, has_class, new_entry, parse_html, select, select_first
 from monitor.sources.dates import parse_dotted
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.text import node_text
@@ -26,6 +26,7 @@ from monitor.sources.text import node_text
 #: The elements that are items on a Naenara first page.
 ITEMS = "p.newsArticle[fname], li.viewArticle[fname], a.vid_play[fname]"
 _FNAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_TITLE_TEXT = 2000  # characters of an item's text read for its title (titles are cut at 1,000 later)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -80,7 +81,7 @@ def _is_date_span(node: Any) -> bool:
 def _entry(node: Any, page: str, warnings: list[str]) -> Entry | None:
     """The entry of one item element; None (with a warning) when its id or title is missing."""
     fname = (node.attributes.get("fname") or "").strip()
-    title = node_text(node, skip=_is_date_span)
+    title = node_text(node, skip=_is_date_span, limit=MAX_TITLE_TEXT)
     if not _FNAME.fullmatch(fname):
         warnings.append(f"item {title[:80]!r} has no usable fname ({fname[:40]!r}); skipped")
         return None
@@ -89,7 +90,8 @@ def _entry(node: Any, page: str, warnings: list[str]) -> Entry | None:
         return None
     published = _day(node.attributes.get("artdate") or "")
     if published is None:
-        label = next((node_text(s) for s in select(node, "span.datec")), "")
+        found = select_first(node, "span.datec")
+        label = node_text(found, limit=64) if found is not None else ""
         published = _day(label) or parse_dotted(label)
     if published is None:
         warnings.append(f"no date for {title[:80]!r}")

@@ -57,8 +57,11 @@ class Pager(Protocol):
 
 
 def pager_of(adapter: object) -> Pager | None:
-    """The adapter as a Pager, or None when it cannot page back."""
-    return adapter if isinstance(adapter, Pager) else None
+    """The adapter as a Pager, or None when it cannot page back (an adapter whose options decide, such as css
+    without `next`, says so with a false `pages_back` attribute)."""
+    if not isinstance(adapter, Pager) or not getattr(adapter, "pages_back", True):
+        return None
+    return adapter
 
 
 def resume_request(adapter: object, first: Document, saved: PageRequest) -> PageRequest:

@@ -74,10 +74,11 @@ def _is_name_node(node: Any) -> bool:
     return False
 
 
-def _walk(node: Any, out: list[str], skip: Callable[[Any], bool] | None) -> None:
+def _walk(node: Any, out: list[str], skip: Callable[[Any], bool] | None, limit: int | None = None) -> None:
     """Append the text under `node` to `out`, names between separators; iterative, so page depth cannot
-    exhaust the Python stack."""
+    exhaust the Python stack. With `limit`, stop once that many characters of text were read."""
     stack: list[tuple[Iterator[Any], bool]] = [(node.iter(include_text=True), False)]
+    size = 0
     while stack:
         children, closes_name = stack[-1]
         child = next(children, None)
@@ -88,7 +89,11 @@ def _walk(node: Any, out: list[str], skip: Callable[[Any], bool] | None) -> None
             continue
         tag = child.tag
         if tag == "-text":
-            out.append(child.text_content or "")
+            text = child.text_content or ""
+            out.append(text)
+            size += len(text)
+            if limit is not None and size >= limit:
+                return
         elif tag in ("script", "style") or (skip is not None and skip(child)):
             continue
         elif _is_name_node(child):
@@ -115,19 +120,20 @@ def _join_names(pieces: str) -> str:
     return "".join(out)
 
 
-def node_text(node: Any, skip: Callable[[Any], bool] | None = None) -> str:
+def node_text(node: Any, skip: Callable[[Any], bool] | None = None, limit: int | None = None) -> str:
     """The cleaned text of a selectolax node; names in <nobr>/span.fSpecCs never glue to their neighbours.
 
-    `skip` drops descendant elements (e.g. a `span.publish-time` inside a KCNA listing link).
+    `skip` drops descendant elements (e.g. a `span.publish-time` inside a KCNA listing link). `limit` reads only
+    about that many characters (an element holding a whole hostile page costs no more than a short one).
     """
-    if skip is None:
+    if skip is None and limit is None:
         raw = node.text(separator=_SEP)
         if _SEP not in raw:
             return tidy_text(raw)
         if not _touching(raw):  # no two words touch across a tag boundary, so plain text is right
             return tidy_text(raw.replace(_SEP, ""))
     out: list[str] = []
-    _walk(node, out, skip)
+    _walk(node, out, skip, limit)
     return tidy_text(_join_names("".join(out)))
 
 

@@ -1,0 +1,203 @@
+"""`monitor import FILE`: items from an archive file (JSON lines or CSV), stored like polled ones.
+
+Each row needs a title, a URL or an id, and a date (`YYYY-MM-DD` or any date format of the sites); `text` and
+`source` are optional. Rows are deduplicated against the store (by URL, and by title and date under any URL)
+and within the file, classified, indexed for search, and attached to meeting events. An imported meeting is
+old news when published more than `[alerts.rules] max_age_days` before it was imported: it raises no alert.
+A row that cannot be read is skipped with a warning naming its line; the rest of the file is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from monitor.alerts.channels import enabled_channels
+from monitor.alerts.rules import queue_meeting
+from monitor.classify import Classifier
+from monitor.config import Settings
+from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
+from monitor.sources.dates import parse_date
+from monitor.store import Store, runs, utcnow
+
+Format = Literal["auto", "jsonl", "csv"]
+#: Rows per transaction: a crash loses at most this many, and the next import stores them (rows already stored
+#: are found again and skipped).
+BATCH = 2000
+MAX_WARNINGS = 50
+MAX_TITLE = 1000
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (missing, not UTF-8, no usable columns)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One readable row of the file."""
+
+    line: int
+    title: str
+    url: str
+    published: date
+    text: str | None
+    source: str
+
+
+@dataclass
+class Outcome:
+    """What an import did: rows read, items stored, duplicates, rows skipped (with the first warnings)."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    meetings: int = 0
+    alerts: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Count a skipped row and keep its warning (the first MAX_WARNINGS)."""
+        self.skipped += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+
+
+def _format_of(path: Path, fmt: Format) -> Literal["jsonl", "csv"]:
+    if fmt != "auto":
+        return fmt
+    return "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
+
+
+def _records(path: Path, fmt: Literal["jsonl", "csv"], outcome: Outcome) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of each row; a line that is not a JSON object is skipped with a warning."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot open: {exc.strerror}") from None
+    with handle:
+        try:
+            if fmt == "csv":
+                dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+                reader = csv.DictReader(handle, dialect=dialect)
+                columns = {c.strip().lower() for c in reader.fieldnames or []}
+                if "title" not in columns or not ({"url", "id"} & columns) or "date" not in columns:
+                    raise ImportFileError(f"{path}: the CSV header needs title, url or id, and date columns "
+                                          f"(found: {', '.join(sorted(columns)) or 'none'})")
+                for record in reader:
+                    yield reader.line_num, {str(k).strip().lower(): v for k, v in record.items() if k is not None}
+                return
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    outcome.warn(f"line {number}: not JSON ({exc.msg})")
+                    continue
+                if not isinstance(record, dict):
+                    outcome.warn(f"line {number}: not a JSON object")
+                    continue
+                yield number, {str(k).lower(): v for k, v in record.items()}
+        except UnicodeDecodeError:
+            raise ImportFileError(f"{path}: not UTF-8 text") from None
+        except csv.Error as exc:
+            raise ImportFileError(f"{path}: not readable as CSV: {exc}") from None
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+
+
+def _row(number: int, record: dict[str, Any], label: str | None, outcome: Outcome) -> Row | None:
+    """The row, or None (with a warning) when it lacks a title, a URL or id, or a readable date."""
+    title = normalize_text(_text(record.get("title")))[:MAX_TITLE]
+    url, ident = _text(record.get("url")), _text(record.get("id"))
+    day_text = _text(record.get("date") or record.get("published"))
+    source = label or _text(record.get("source")) or "import"
+    if not title:
+        outcome.warn(f"line {number}: no title")
+        return None
+    published = parse_date(day_text) if day_text else None
+    if published is None:
+        outcome.warn(f"line {number}: no readable date ({day_text[:40]!r})")
+        return None
+    if url.lower().startswith(("http://", "https://")):
+        url = canonical_url(url)
+    elif ident:
+        url = f"urn:monitor:{source}:{ident}"
+    else:
+        outcome.warn(f"line {number}: neither an http(s) url nor an id")
+        return None
+    text = _text(record.get("text")) or None
+    return Row(number, title, url, published, text, source)
+
+
+def import_file(settings: Settings, store: Store, classifier: Classifier, path: Path, *,
+                source: str | None = None, fmt: Format = "auto",
+                on_progress: Callable[[Outcome], None] | None = None) -> Outcome:
+    """Import `path` into the store, BATCH rows per transaction; the outcome counts what happened to each row."""
+    outcome = Outcome()
+    batch: list[Row] = []
+    seen: set[str] = set()
+    channels = enabled_channels(settings)
+    for number, record in _records(path, _format_of(path, fmt), outcome):
+        outcome.read += 1
+        row = _row(number, record, source, outcome)
+        if row is None:
+            continue
+        batch.append(row)
+        if len(batch) >= BATCH:
+            _store(settings, store, classifier, batch, seen, channels, outcome)
+            batch = []
+            if on_progress is not None:
+                on_progress(outcome)
+    if batch:
+        _store(settings, store, classifier, batch, seen, channels, outcome)
+    if on_progress is not None:
+        on_progress(outcome)
+    return outcome
+
+
+def _store(settings: Settings, store: Store, classifier: Classifier, batch: list[Row], seen: set[str],
+           channels: list[str], outcome: Outcome) -> None:
+    """One batch in one transaction: rows new by URL and by key are classified and stored, the rest counted."""
+    keyed = []
+    for row in batch:
+        folded = key_fold(row.title)
+        key = folded_item_key(folded, row.published.isoformat())
+        if row.url in seen or key in seen:
+            outcome.duplicates += 1
+            continue
+        seen.update((row.url, key))
+        keyed.append((row, folded, key))
+    known_urls = runs.known_by_url(store, [row.url for row, _, _ in keyed])
+    rules = settings.alerts.rules
+    with store.transaction() as db:
+        now = utcnow()
+        for row, folded, key in keyed:
+            if row.url in known_urls:
+                outcome.duplicates += 1
+                continue
+            cls = classifier.classify(row.title, row.text, published=row.published)
+            day = row.published.isoformat()
+            item = runs.NewItem(key, row.source, row.url, row.title, day, None, row.text, row.source,
+                                content_hash(row.title, row.text), folded_story_key(folded, day), cls.category,
+                                cls.high_level, cls.participants, cls.countries, cls.confidence, cls.reasons,
+                                classifier.version, row.text is not None)
+            item_id = runs.insert_item(db, item, now)
+            if item_id is None:  # the same title and date is stored under another URL: it gains this one
+                outcome.duplicates += 1
+                runs.add_url(db, row.url, runs.item_id_of_key(db, key), row.source, row.source, now)
+                continue
+            runs.add_url(db, row.url, item_id, row.source, row.source, now)
+            outcome.stored += 1
+            if cls.category == "meeting":
+                outcome.meetings += 1
+                outcome.alerts += queue_meeting(db, rules, channels, item_id, row.title, row.published, cls, now,
+                                                live=False)
