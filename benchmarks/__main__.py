@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import accuracy, alert, classify, ingest, parse, poll, soak
+from benchmarks import accuracy, alert, classify, ingest, large, parse, poll, soak
 from benchmarks.machine import describe
 from benchmarks.report import Section
 
@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[bool], Section]] = {
     "poll": poll.run,
     "soak": soak.run,
     "alert": alert.run,
+    "large": large.run,
 }
 ROOT = Path(__file__).resolve().parents[1]
 
