@@ -19,6 +19,7 @@ from monitor.ingest.redact import redact_text, strip_userinfo
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
+from monitor.runtime.metrics import observe_run
 from monitor.sources import get_adapter
 from monitor.store import Store, Tx, iso, runs, utcnow
 from monitor.store.outbox import enqueue
@@ -193,6 +194,7 @@ def _finish(summary: RunSummary, t0: float) -> RunSummary:
           duration=summary.duration, error=summary.error, warnings=len(summary.warnings))
     for warning in summary.warnings[:MAX_WARNINGS]:
         log.warning("source run warning", source=summary.source, warning=warning)
+    observe_run(summary)
     return summary
 
 

@@ -85,7 +85,7 @@ def check_channels(settings: Settings) -> list[Check]:
     for name in configured_channels(settings):
         found = kind(name)
         assert found is not None
-        probe = found.probe(settings)
+        probe = found.probe(settings, name)
         checks.append(Check(name, probe.level, probe.detail, probe.advice))
     return checks
 
