@@ -20,7 +20,7 @@ from monitor.cli import app
 from monitor.config import ConfigError, load_settings, parse_settings
 from monitor.runtime.doctor import check_channels
 from tests.conftest import write_config
-from tests.sitekit import LATEST, LocalSite, Reply, Request, Story, publish
+from tests.sitekit import LATEST, LocalSite, Reply, Request, publish
 from tests.test_alerts_e2e import FILLER, MEETING
 
 TOKEN = "Tk7fQ2zX9pLmW4vR"  # invented; must never leave the URL
