@@ -194,3 +194,19 @@ def test_alerts_test_reaches_every_url(tmp_path: Path, site: LocalSite) -> None:
     code, out = cli(cfg, "alerts", "test")
     assert code == 0 and "apprise: ok" in out and "apprise[2]: ok" in out
     assert sorted(r.path for r in site.posts()) == ["/one", "/two"]
+
+
+def test_gone_disables_then_enable_and_retry_deliver(tmp_path: Path, site: LocalSite) -> None:
+    """A 410 from one URL disables its channel only; `alerts enable` and `alerts retry` then deliver it once."""
+    publish(site, LATEST, [MEETING])
+    gone, fine = Receiver(site, "/gone", [410]), Receiver(site, "/fine", [])
+    port = site.base.rsplit(":", 1)[1]
+    cfg = apprise_config(tmp_path, site, [f"json://127.0.0.1:{port}/fine", f"json://127.0.0.1:{port}/gone"])
+    cli(cfg, "run", "--once")
+    rows = {r["channel"]: r for r in json.loads(cli(cfg, "alerts", "--json")[1])}
+    assert rows["apprise"]["status"] == "sent" and rows["apprise[2]"]["status"] == "dead"
+    assert "410" in rows["apprise[2]"]["last_error"] and "alerts enable apprise[2]" in rows["apprise[2]"]["last_error"]
+    assert "enabled again" in cli(cfg, "alerts", "enable", "apprise[2]")[1]
+    code, out = cli(cfg, "alerts", "retry", rows["apprise[2]"]["id"])
+    assert code == 0 and "sent" in out
+    assert (len(fine.taken), len(gone.taken), gone.refused) == (1, 1, 1)
