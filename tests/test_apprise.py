@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 from monitor.alerts import AlertMessage
 from monitor.alerts.apprise import AppriseChannel, Redactor, channel_index, channel_names, classify, probe
 from monitor.alerts.channels import configured_channels, enabled_channels, kind
+from monitor.alerts.dispatch import Dispatcher
 from monitor.cli import app
 from monitor.config import ConfigError, load_settings, parse_settings
 from monitor.runtime.doctor import check_channels
+from monitor.store import Store
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Reply, Request, publish
 from tests.test_alerts_e2e import FILLER, MEETING
@@ -155,6 +157,10 @@ def test_one_channel_per_url_with_stable_names(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("I20_APPRISE_URLS", f"json://x/{TOKEN} json://y/2")
     assert channel_names(from_env) == ["apprise", "apprise[2]"]
     assert AppriseChannel(from_env, "apprise[3]").send(msg).outcome == "retry"
+    monkeypatch.delenv("I20_APPRISE_URLS")  # gone for a moment: a queued apprise[2] alert waits, it is not dead
+    dispatcher = Dispatcher(from_env, Store(":memory:"))
+    assert dispatcher.deliver("apprise[2]", msg).outcome == "retry"
+    dispatcher.close()
 
 
 def test_config_refuses_mixed_or_malformed_urls() -> None:

@@ -53,7 +53,9 @@ class Dispatcher:
             channel = self._channels.get(name)
             if channel is None:
                 found = kind(name)
-                if found is None or name not in found.names(self.settings):
+                # a kind with several endpoints (apprise[2]) says itself, at the send, when one is gone: a URL
+                # file that cannot be read for a moment must not make its pending alerts dead
+                if found is None or not found.configured(self.settings):
                     return None
                 channel = self._channels[name] = found.open(self.settings, name, self.stop)
             return channel
