@@ -93,6 +93,8 @@ def test_a_token_appears_nowhere(tmp_path: Path, site: LocalSite) -> None:
             f"json://127.0.0.1:9/{TOKEN}y",
             f"tgram://{WORD}"]
     cfg = apprise_config(tmp_path, site, urls, "\n[alerts.operator]\nfailure_threshold = 1\n")
+    cfg.write_text(cfg.read_text().replace("[alerts.apprise]", '[[sources]]\nname = "dead"\nadapter = "kcna"\n'
+                                           'url = "http://127.0.0.1:9/gone"\n\n[alerts.apprise]'))
     env = {**os.environ, "MONITOR_DEBUG": ""}
     outputs, stdouts = [], []
     for args in (["run", "--once"], ["alerts"], ["alerts", "--json"], ["status"], ["status", "--json"],
@@ -108,8 +110,9 @@ def test_a_token_appears_nowhere(tmp_path: Path, site: LocalSite) -> None:
         assert secret not in text  # ...without the token
         for db in tmp_path.glob("monitor.db*"):
             assert secret.encode() not in db.read_bytes(), db.name
-    errors = {r["channel"]: r["last_error"] for r in json.loads(stdouts[2])}
-    assert set(errors) == {"apprise", "apprise[2]", "apprise[3]"}
+    queued = {(r["channel"], r["kind"]) for r in json.loads(stdouts[2])}
+    assert queued == {(c, k) for c in ("apprise", "apprise[2]", "apprise[3]")
+                      for k in ("meeting.detected", "source.failing")}  # operator alerts go to each URL too
 
 
 def test_failures_map_to_outbox_decisions() -> None:

@@ -252,6 +252,7 @@ def port_in_use(address: str, port: int) -> str | None:
 
     try:
         with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: TIME_WAIT is free
             sock.bind((address, port))
         return None
     except OSError as exc:
