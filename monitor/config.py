@@ -187,6 +187,52 @@ class EmailSettings(_Strict):
         return _read_secret(self.password, self.password_env, self.password_file, "alerts.email.password")
 
 
+_APPRISE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+def split_apprise_urls(text: str) -> list[str]:
+    """The Apprise URLs of a variable or a file: separated by white space, `#` lines are comments."""
+    return [u for line in text.splitlines() if not line.lstrip().startswith("#") for u in line.split()]
+
+
+class AppriseSettings(_Strict):
+    """`[alerts.apprise]`: Apprise URLs (tgram://, slack://, ntfy://, json://...), one channel per URL."""
+
+    urls: list[SecretStr] = Field(default_factory=list)
+    urls_env: str | None = None
+    urls_file: Path | None = None
+    format: Literal["text", "markdown", "html"] = "text"
+    enabled: bool = True
+
+    @field_validator("urls")
+    @classmethod
+    def _shaped(cls, urls: list[SecretStr]) -> list[SecretStr]:
+        for i, url in enumerate(urls):
+            if not _APPRISE_URL.match(url.get_secret_value().strip()):
+                raise ValueError(f"urls[{i}] is not an Apprise URL (scheme://..., e.g. tgram://TOKEN/CHAT)")
+        return urls
+
+    @model_validator(mode="after")
+    def _one_source(self) -> AppriseSettings:
+        given = [k for k in ("urls", "urls_env", "urls_file") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of urls, urls_env or urls_file"
+                             + (f" (found {', '.join(given)})" if given else ""))
+        return self
+
+    def resolved_urls(self) -> list[str]:
+        """The URLs from `urls`, `urls_env` or `urls_file` (ConfigError when the variable or file is missing or
+        holds none); the messages never contain a URL."""
+        if self.urls:
+            return [u.get_secret_value().strip() for u in self.urls]
+        text = _read_secret(None, self.urls_env, self.urls_file, "alerts.apprise.urls") or ""
+        urls = split_apprise_urls(text)
+        if not urls:
+            raise ConfigError("alerts.apprise.urls: the " + ("variable " + str(self.urls_env) if self.urls_env else
+                              f"file {self.urls_file}") + " holds no URL")
+        return urls
+
+
 class RuleSettings(_Strict):
     """What raises an alert."""
 
@@ -210,6 +256,7 @@ class AlertSettings(_Strict):
     operator: OperatorSettings = OperatorSettings()
     max_attempts: Annotated[int, Field(ge=1)] = 12
     dispatch_interval: Annotated[float, Field(gt=0)] = 2.0
+    apprise: AppriseSettings | None = None
 
 
 class ClassifySettings(_Strict):
@@ -235,6 +282,20 @@ class LogSettings(_Strict):
     format: Literal["auto", "json", "console"] = "auto"
 
 
+class MetricsSettings(_Strict):
+    """`[metrics]`: Prometheus metrics served on `address`:`port` (/metrics) and/or written to `textfile`."""
+
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    address: str = "127.0.0.1"
+    textfile: Path | None = None
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> MetricsSettings:
+        if self.port is None and self.textfile is None:
+            raise ValueError("set port (to serve /metrics) or textfile (for node_exporter), or remove [metrics]")
+        return self
+
+
 class Settings(_Strict):
     storage: StorageSettings = StorageSettings()
     fetch: FetchSettings = FetchSettings()
@@ -245,6 +306,7 @@ class Settings(_Strict):
     log: LogSettings = LogSettings()
     catchup: CatchupSettings = CatchupSettings()
     config_path: Path | None = Field(default=None, exclude=True)
+    metrics: MetricsSettings | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
@@ -376,6 +438,8 @@ def inline_secrets(settings: Settings) -> list[str]:
         keys.append("alerts.webhook.secret")
     if mail is not None and mail.password is not None:
         keys.append("alerts.email.password")
+    if settings.alerts.apprise is not None and settings.alerts.apprise.urls:
+        keys.append("alerts.apprise.urls")
     keys += [f"sources.{s.name}.url (a password)" for s in settings.sources if s.shown_url != s.url_str]
     return keys
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from monitor.alerts.channels import Channel, kind
 from monitor.alerts.webhook import backoff_delay
 from monitor.config import Settings
 from monitor.logging import get_logger
+from monitor.runtime.metrics import observe_delivery
 from monitor.store import Store
 from monitor.store.outbox import claim, disable_channel, due, mark_dead, mark_retry, mark_sent
 
@@ -51,9 +53,11 @@ class Dispatcher:
             channel = self._channels.get(name)
             if channel is None:
                 found = kind(name)
+                # a kind with several endpoints (apprise[2]) says itself, at the send, when one is gone: a URL
+                # file that cannot be read for a moment must not make its pending alerts dead
                 if found is None or not found.configured(self.settings):
                     return None
-                channel = self._channels[name] = found.open(self.settings, self.stop)
+                channel = self._channels[name] = found.open(self.settings, name, self.stop)
             return channel
 
     def close(self) -> None:
@@ -89,7 +93,9 @@ class Dispatcher:
         if not claim(self.store, alert_id, datetime.now(UTC)):
             return
         attempts = int(str(row["attempts"])) + 1
+        started = time.monotonic()
         result = self.deliver(channel, message_of(row))
+        observe_delivery(channel, result.outcome, time.monotonic() - started)
         fields = {"alert": alert_id, "channel": channel, "kind": row["kind"], "attempt": attempts}
         if result.outcome == "sent":
             mark_sent(self.store, alert_id)

@@ -21,6 +21,7 @@ from monitor.ingest.redact import redact_text, strip_userinfo
 from monitor.logging import get_logger
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
+from monitor.runtime.metrics import observe_run
 from monitor.sources import adapter_kind, get_adapter
 from monitor.sources.base import Adapter
 from monitor.sources.paging import PageRequest
@@ -245,6 +246,7 @@ def _finish(summary: RunSummary, t0: float) -> RunSummary:
           duration=summary.duration, error=summary.error, warnings=len(summary.warnings))
     for warning in summary.warnings[:MAX_WARNINGS]:
         log.warning("source run warning", source=summary.source, warning=warning)
+    observe_run(summary)
     return summary
 
 

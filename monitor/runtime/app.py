@@ -10,6 +10,8 @@ from monitor.alerts.dispatch import Dispatcher, DispatchSummary
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, RunSummary
 from monitor.runtime.instance import InstanceLock
+from monitor.runtime.metrics import start as start_metrics
+from monitor.runtime.metrics import stop as stop_metrics
 from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
 
 
@@ -31,6 +33,7 @@ class Poller:
             self.lock.release()
             raise
         self.dispatcher = Dispatcher(settings, self.ctx.store, stop=self.stop)
+        self.metrics = start_metrics(settings, self.ctx.store)  # None without [metrics]
 
     def poll(self, names: list[str] | None = None) -> list[RunSummary]:
         """One pass over the enabled sources (or those named), hosts in parallel."""
@@ -47,6 +50,7 @@ class Poller:
     def close(self) -> None:
         """Close the channels, the fetcher and the database, then give the lock up."""
         try:
+            stop_metrics(self.metrics)
             self.dispatcher.close()
             close_context(self.ctx)
         finally:

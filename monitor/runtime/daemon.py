@@ -184,6 +184,8 @@ class Daemon:
         signal.signal(signal.SIGINT, self._on_signal)
         self.schedule()
         self.scheduler.start()
+        if self.poller.metrics is not None:
+            self.poller.metrics.serve()
         log.info("daemon started", sources=len(self.settings.sources), db=str(self.settings.db_path),
                  sqlite=sqlite3.sqlite_version, version=__version__)
         if sqlite3.sqlite_version_info < (3, 51, 3):

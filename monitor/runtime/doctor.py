@@ -89,8 +89,37 @@ def check_channels(settings: Settings) -> list[Check]:
     for name in configured_channels(settings):
         found = kind(name)
         assert found is not None
-        probe = found.probe(settings)
+        probe = found.probe(settings, name)
         checks.append(Check(name, probe.level, probe.detail, probe.advice))
+    return checks
+
+
+def check_metrics(settings: Settings) -> list[Check]:
+    """`[metrics]`: the port is free (or already serves this monitor's metrics) and the text file's directory
+    exists."""
+    conf = settings.metrics
+    if conf is None:
+        return []
+    from monitor.runtime.metrics import port_in_use
+
+    checks = []
+    if conf.port is not None:
+        taken = port_in_use(conf.address, conf.port)
+        if taken is None:
+            checks.append(Check("metrics port", "ok", f"{conf.address}:{conf.port} is free for /metrics"))
+        elif "monitor's /metrics" in taken:
+            checks.append(Check("metrics port", "ok", taken))
+        else:
+            checks.append(Check("metrics port", "fail", taken, "choose another metrics.port, or stop the program "
+                                "that holds it (`ss -ltnp` shows which)"))
+    if conf.textfile is not None:
+        path = settings.resolve(conf.textfile)
+        if not path.parent.is_dir():
+            checks.append(Check("metrics textfile", "fail", f"{path.parent} is not a directory",
+                                "create it, or point metrics.textfile at node_exporter's textfile directory"))
+        else:
+            note = "" if path.suffix == ".prom" else " (node_exporter reads only *.prom files)"
+            checks.append(Check("metrics textfile", "warn" if note else "ok", f"{path}{note}"))
     return checks
 
 
@@ -110,4 +139,5 @@ def run_checks(settings: Settings, *, sources: bool = True) -> list[Check]:
         with Fetcher(quick) as fetcher:
             checks += [check_source(settings, s.name, fetcher) for s in settings.sources if s.enabled]
     checks += check_channels(settings)
+    checks += check_metrics(settings)
     return checks
