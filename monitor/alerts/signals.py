@@ -90,7 +90,8 @@ def reread_items(store: Store, gaz: Gazetteer, rows: list[dict[str, Any]]) -> No
 
 # ---- the order of names -------------------------------------------------------------------------------------
 
-def rank_changes(before: list[str], after: list[str], top: int = RANK_TOP, move: int = RANK_MOVE) -> list[dict[str, Any]]:
+def rank_changes(before: list[str], after: list[str], top: int = RANK_TOP,
+                 move: int = RANK_MOVE) -> list[dict[str, Any]]:
     """What changed between two lists of the same kind among their first `top` names: moves of `move` places
     or more, names that appear, names that disappear. Nothing when there is no list before."""
     if not before:

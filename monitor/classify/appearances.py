@@ -95,8 +95,8 @@ _FUTURE = frozenset({"to", "will", "would", "is", "set", "due", "plans", "planne
 # "Pyongyang, August 10 (KCNA) --": the dateline before a lead
 _DATELINE = re.compile(r"^[^-()]{0,60}\((?:KCNA|kcna)\)\s*-*\s*")
 # a lead telling a story of the past ("One day in May Juche 103 (2014), ... visited"): no appearance today
-_PAST_STORY = re.compile(r"\b(?:one day|once|years ago|(?:in|of) (?:the )?(?:19|20)\d\d\b|Juche \d+,? \((?:19|20)\d\d\))",
-                         re.IGNORECASE)
+_PAST_STORY = re.compile(
+    r"\b(?:one day|once|years ago|(?:in|of) (?:the )?(?:19|20)\d\d\b|Juche \d+,? \((?:19|20)\d\d\))", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 

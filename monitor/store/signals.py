@@ -13,8 +13,8 @@ def add_appearances(tx: Tx, item_id: int, date: str, rows: Sequence[tuple[str, s
     were new."""
     added = 0
     for person, kind in rows:
-        cur = tx.execute("INSERT OR IGNORE INTO appearances (item_id, person, date, kind, quiet) VALUES (?, ?, ?, ?, ?)",
-                         [item_id, person, date, kind, int(quiet)])
+        cur = tx.execute("INSERT OR IGNORE INTO appearances (item_id, person, date, kind, quiet) "
+                         "VALUES (?, ?, ?, ?, ?)", [item_id, person, date, kind, int(quiet)])
         added += cur.rowcount
     return added
 
@@ -128,7 +128,8 @@ def previous_name_list(tx: Tx, item_id: int, kind: str, date: str | None) -> lis
 def name_positions(store: Store, person: str | None = None) -> list[dict[str, Any]]:
     """Each stored position of a person in a list of names: person, kind, position, list length, date, item."""
     sql = ("SELECT n.person, n.kind, n.position, n.date, n.item_id, i.title, (SELECT COUNT(*) FROM name_lists m "
-           "WHERE m.item_id = n.item_id AND m.kind = n.kind) AS size FROM name_lists n JOIN items i ON i.id = n.item_id")
+           "WHERE m.item_id = n.item_id AND m.kind = n.kind) AS size FROM name_lists n "
+           "JOIN items i ON i.id = n.item_id")
     params: tuple[Any, ...] = ()
     if person:
         sql += " WHERE n.person = ?"
