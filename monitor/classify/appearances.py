@@ -164,7 +164,9 @@ def _in_person(tokens: Tokens, verb: int, word: str, stop: int) -> str | None:
             return "attends"
         return None
     if word in ("gives", "gave", "provides", "provided"):
-        return "guides" if "guidance" in lows[verb + 1:verb + 4] or nxt == "field" else None
+        if "guidance" in lows[verb + 1:verb + 4] or nxt == "field":
+            return "guides"
+        return "?" if nxt in ("gifts", "gift") else None  # gifts handed over or sent: the lead tells which
     if word in ("makes", "made", "delivers", "delivered"):
         after = lows[verb + 1:verb + 5]
         if any(w in ("survey", "inspection", "field", "tour", "round", "trip", "visit") for w in after):
@@ -193,7 +195,7 @@ def _weak_verb(lows: list[str], verb: int, word: str, stop: int) -> str | None:
     if word in ("expresses", "expressed", "says", "said", "clarifies", "clarified", "stresses", "stressed"):
         return None
     if word in ("holds", "held", "has", "had"):
-        if any(w in ("talks", "talk", "meeting", "session", "photo", "conversation", "banquet", "reception",
+        if any(w in ("talks", "talk", "meeting", "session", "photo", "photos", "conversation", "banquet", "reception",
                      "luncheon", "dinner", "summit", "ceremony", "rally", "parade", "consultation", "meeting",
                      "plenary", "conference", "review") for w in after):
             return "meets" if any(w in ("talks", "talk", "conversation", "summit") for w in after) else "attends"
