@@ -249,3 +249,21 @@ def test_render_new_kinds(kind: str, payload: dict[str, Any], subject: str) -> N
         assert "Pak Thae Song: 3 -> 12" in out.text
     if kind == "person.reappeared":
         assert "http://x/1" in out.text and "Kim Jong Un Inspects Plant" in out.html
+
+
+def test_digest_groups_watch_matches(tmp_path: Path) -> None:
+    """The digest of a window lists the items each watch matched in it, under `watches`, even on a day with no
+    diplomatic item."""
+    from monitor.alerts.digest import queue_digest
+
+    cfg = settings(watches=[{"name": "grain", "words": "wheat"}])
+    store = Store(tmp_path / "m.db")
+    seen = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    store_item(store, cfg, 1, "Wheat Sowing Starts", "Farmers sow wheat.", seen.date(), seen, ["webhook"])
+    assert queue_digest(store, ["email"], 60, seen + timedelta(minutes=30)) == 1
+    payload = json.loads(store.query("SELECT payload FROM outbox WHERE kind = 'digest'")[0]["payload"])
+    assert payload["items"] == []
+    assert [(w["watch"], w["title"]) for w in payload["watches"]] == [("grain", "Wheat Sowing Starts")]
+    msg = AlertMessage("msg_d", "digest", payload, seen)
+    assert "[grain] Wheat Sowing Starts" in render(msg).text
+    store.close()

@@ -171,7 +171,7 @@ def _in_person(tokens: Tokens, verb: int, word: str, stop: int) -> str | None:
         after = lows[verb + 1:verb + 5]
         if any(w in ("survey", "inspection", "field", "tour", "round", "trip", "visit") for w in after):
             return "inspects" if any(w in ("survey", "inspection", "field") for w in after) else "visits"
-        if any(w in ("speech", "address", "report", "remarks", "appearance") for w in after):
+        if any(w in ("speech", "address", "report", "remarks", "appearance", "conclusion") for w in after):
             return "attends"
         return None
     if word in ("expresses", "expressed", "says", "said", "clarifies", "clarified", "stresses", "stressed",
@@ -233,21 +233,27 @@ def _subject_start(tokens: Tokens, first: int, begin: int) -> bool:
             return False
         if lows[j] not in _HONORIFIC and not tokens.caps[j] and lows[j] not in _COORD:
             return False
-        if gaps[j + 1].strip() in (".", ";", ":", '"', "'") and j < first - 1:
+        if gaps[j + 1].strip() in (".", ";", ":", '"') and j < first - 1:
             return False
     return True
 
 
 def _meets_object(tokens: Tokens, first: int, begin: int) -> bool:
     """Whether a name is the guest of a verb of meeting before it ("Putin meets Kim Jong Un", "talks with")."""
-    lows = tokens.lows
+    lows, caps = tokens.lows, tokens.caps
+    if first >= 2 and lows[first - 1] == "of" and lows[first - 2] in ("guidance", "presence"):
+        return True  # "held under the guidance of X", "in the presence of X"
     led = False
-    for j in range(first - 1, max(begin - 1, first - 14), -1):
+    for j in range(first - 1, max(begin - 1, first - 20), -1):
         if lows[j] == "by" and j > 0 and lows[j - 1] in ("led", "headed"):
-            led = True  # "met the delegation (of the DPRK) led by X": the head of the delegation was met
+            led = True  # "met the delegation (of the DPRK) led by (its Minister of Trade) X": its head was met
             continue
-        if led and lows[j] in ("of", "the", "dprk", "korea", "delegation", "headed", "led", "government"):
-            continue
+        if (led or not any(lows[k] == "by" for k in range(j, first))) and (
+                lows[j] in ("of", "its", "and", "s", "delegation", "headed", "led", "government") or caps[j]) \
+                and lows[j] not in _MEETS_OBJECT and lows[j] not in _ACTIVITY:
+            if lows[j] == "of" and not led and not caps[j + 1]:
+                return False
+            continue  # title words before the name ("Minister of Foreign Trade X")
         if lows[j] in _MEETS_OBJECT:
             if lows[j] == "with" and j > 0 and lows[j - 1] in ("message", "letter", "greetings", "gift"):
                 return False
