@@ -267,3 +267,21 @@ def test_digest_groups_watch_matches(tmp_path: Path) -> None:
     msg = AlertMessage("msg_d", "digest", payload, seen)
     assert "[grain] Wheat Sowing Starts" in render(msg).text
     store.close()
+
+
+def test_a_fault_in_signals_never_loses_the_item(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When reading an item's signals fails, what they wrote is undone and the item stays stored."""
+    import monitor.alerts.signals as signals
+
+    def broken(*args: object, **kwargs: object) -> list[tuple[str, list[str]]]:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(signals, "name_lists", broken)
+    cfg = settings()
+    store = Store(tmp_path / "m.db")
+    day = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    assert store_item(store, cfg, 1, "Kim Jong Un Visits Farm", "Kim Jong Un visited a farm.", day.date(), day,
+                      ["webhook"]) == 0
+    assert store.scalar("SELECT COUNT(*) FROM items") == 1
+    assert store.scalar("SELECT COUNT(*) FROM appearances") == 0  # undone with the rest of the signals
+    store.close()

@@ -8,6 +8,7 @@ answers but has stopped publishing is not healthy), and every alert names the he
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,9 +20,12 @@ from monitor.classify.classifier import lead_of
 from monitor.classify.extract import find_people
 from monitor.classify.namelists import name_lists
 from monitor.config import Settings, WatchSettings
+from monitor.logging import get_logger
 from monitor.store import Store, Tx, iso
 from monitor.store import signals as db_signals
 from monitor.store.outbox import enqueue
+
+log = get_logger("signals")
 
 #: a source is healthy when its last successful run is this recent ...
 HEALTHY_RUN_HOURS = 24
@@ -52,7 +56,23 @@ def record_item(db: Tx, settings: Settings, channels: list[str], gaz: Gazetteer,
                 cls: Classification, now: str, *, live: bool = True) -> int:
     """Store the appearances and lists of names of a new item, and queue the rank and watch alerts it raises;
     how many alerts were queued. An item that is old news (found off a live page, long after its date) is
-    stored quietly: it never alerts, then or later."""
+    stored quietly: it never alerts, then or later.
+
+    A fault here (a bug, a hostile text) is logged and undone, never the item's loss: the item, its meeting
+    alerts and the rest of the run are kept. A fault of the database itself is raised as usual.
+    """
+    try:
+        with db.savepoint():
+            return _record_item(db, settings, channels, gaz, item, cls, now, live=live)
+    except (sqlite3.OperationalError, MemoryError):
+        raise
+    except Exception:
+        log.exception("signals of an item not recorded", item_id=item.item_id)
+        return 0
+
+
+def _record_item(db: Tx, settings: Settings, channels: list[str], gaz: Gazetteer, item: NewItem,
+                 cls: Classification, now: str, *, live: bool) -> int:
     quiet = old_news(settings.alerts.rules, item.published, now, live) is not None
     db_signals.mark_read(db, [item.item_id])
     day = item.published.isoformat() if item.published else None
