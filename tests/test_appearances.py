@@ -21,6 +21,7 @@ WHEN = date(2025, 5, 1)
     ("Performance Given for Soldiers", "Kim Jong Un, general secretary of the Workers' Party of Korea, enjoyed a "
      "performance given for the soldiers on Sunday.", "attends"),
     ("Kim Jong Un Receives Delegation of Vietnam", "Kim Jong Un received a delegation of Vietnam.", "receives"),
+    ("Hospital Construction Speeds Up", "Kim Jong Un once again visited the hospital under construction.", "visits"),
 ])
 def test_activities_in_person(title: str, lead: str, kind: str) -> None:
     """The leader inspecting, visiting, watching, attending or receiving a delegation is an appearance."""

@@ -96,7 +96,7 @@ _FUTURE = frozenset({"to", "will", "would", "is", "set", "due", "plans", "planne
 _DATELINE = re.compile(r"^[^-()]{0,60}\((?:KCNA|kcna)\)\s*-*\s*")
 # a lead telling a story of the past ("One day in May Juche 103 (2014), ... visited"): no appearance today
 _PAST_STORY = re.compile(
-    r"\b(?:one day|once|years ago|(?:in|of) (?:the )?(?:19|20)\d\d\b|Juche \d+,? \((?:19|20)\d\d\))", re.IGNORECASE)
+    r"\b(?:one day|years ago|(?:in|of) (?:the )?(?:19|20)\d\d\b|Juche \d+,? \((?:19|20)\d\d\))", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -335,7 +335,7 @@ def _of_the_past(lead: str, when: date | None) -> bool:
     hit = _PAST_STORY.search(lead)
     if hit is None:
         return False
-    if hit.group(0).lower().startswith(("one day", "once", "years")) or when is None:
+    if hit.group(0).lower().startswith(("one day", "years")) or when is None:
         return True
     return any(int(y) < when.year for y in _YEAR.findall(hit.group(0)))
 
