@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import accuracy, alert, classify, ingest, large, parse, poll, soak
+from benchmarks import accuracy, alert, appearances, classify, ingest, large, parse, poll, soak
 from benchmarks.machine import describe
 from benchmarks.report import Section
 
@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, Callable[[bool], Section]] = {
     "ingest": ingest.run,
     "classify": classify.run,
     "accuracy": accuracy.run,
+    "appearances": appearances.run,
     "poll": poll.run,
     "soak": soak.run,
     "alert": alert.run,

@@ -242,6 +242,62 @@ class RuleSettings(_Strict):
     update_on_new_report: bool = False
     digest_minutes: Annotated[int, Field(ge=0)] = 0
     max_age_days: Annotated[float, Field(ge=0)] = 3.0  # items found off the live first page and older: no alert
+    absence_days: Annotated[int, Field(ge=1)] = 14  # a followed person not seen this long: person.absent
+    rank_changes: bool = False  # ranks.changed alerts when an ordered list of names changes
+
+
+class WatchPersonSettings(_Strict):
+    """A person whose absences are alerted (`[[alerts.watch_people]]`)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    absence_days: Annotated[int, Field(ge=1)] | None = None  # default: [alerts.rules] absence_days
+
+
+def _check_fts_query(query: str) -> str:
+    """The query when SQLite's full-text engine accepts it, else ValueError saying why."""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
+    except sqlite3.Error as exc:
+        raise ValueError(f"words: {query!r} is not a full-text query ({exc}); quote a phrase as '\"...\"'") from None
+    finally:
+        conn.close()
+    return query
+
+
+class WatchSettings(_Strict):
+    """A watchlist (`[[watches]]`): items naming any of its people or countries, or matching its words, alert on
+    its channels."""
+
+    name: Annotated[str, Field(min_length=1)]
+    people: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    words: str | None = None  # a full-text query (SQLite FTS5 syntax) on title, teaser, body and participants
+    channels: list[str] | None = None  # default: every enabled channel
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, words: str | None) -> str | None:
+        return _check_fts_query(words) if words is not None and words.strip() else None
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, channels: list[str] | None) -> list[str] | None:
+        from monitor.alerts.channels import NAMES
+
+        for name in channels or []:
+            if name not in NAMES:
+                raise ValueError(f"unknown channel {name!r}: use one of {', '.join(NAMES)}")
+        return channels
+
+    @model_validator(mode="after")
+    def _something(self) -> WatchSettings:
+        if not (self.people or self.countries or self.words):
+            raise ValueError(f"watch {self.name!r} needs at least one of people, countries, words")
+        return self
 
 
 class OperatorSettings(_Strict):
@@ -257,6 +313,7 @@ class AlertSettings(_Strict):
     max_attempts: Annotated[int, Field(ge=1)] = 12
     dispatch_interval: Annotated[float, Field(gt=0)] = 2.0
     apprise: AppriseSettings | None = None
+    watch_people: list[WatchPersonSettings] = Field(default_factory=list)
 
 
 class ClassifySettings(_Strict):
@@ -307,6 +364,7 @@ class Settings(_Strict):
     catchup: CatchupSettings = CatchupSettings()
     config_path: Path | None = Field(default=None, exclude=True)
     metrics: MetricsSettings | None = None
+    watches: list[WatchSettings] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Settings:
@@ -315,6 +373,9 @@ class Settings(_Strict):
             if src.name in seen:
                 raise ValueError(f"duplicate source name {src.name!r}: each [[sources]] needs its own name")
             seen.add(src.name)
+        watches = [w.name for w in self.watches]
+        for name in sorted({n for n in watches if watches.count(n) > 1}):
+            raise ValueError(f"duplicate watch name {name!r}: each [[watches]] needs its own name")
         return self
 
     @property

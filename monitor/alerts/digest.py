@@ -8,6 +8,7 @@ from typing import Any
 from monitor.store import Store, iso
 from monitor.store.archive import digest_rows
 from monitor.store.outbox import enqueue, last_digest_until
+from monitor.store.signals import watch_matches_between
 
 DIGEST_LIMIT = 200
 
@@ -22,12 +23,16 @@ def queue_digest(store: Store, channels: list[str], minutes: int, now: datetime 
     end = now or datetime.now(UTC)
     start = last_digest_until(store) or iso(end - timedelta(minutes=minutes))
     rows = digest_rows(store, start, iso(end), DIGEST_LIMIT)
-    if not rows:
+    until = rows[-1]["first_seen_at"] if len(rows) == DIGEST_LIMIT else iso(end)
+    watched = watch_matches_between(store, start, until)
+    if not rows and not watched:
         return 0
     items: list[dict[str, Any]] = [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"],
                                     "date": r["published"], "category": r["category"]} for r in rows]
-    until = rows[-1]["first_seen_at"] if len(rows) == DIGEST_LIMIT else iso(end)
-    payload = {"since": start, "until": until, "items": items}
+    # the items each watch matched in the window, grouped by watch
+    watches = [{"watch": w["watch"], "id": w["id"], "title": w["title"], "url": w["url"], "source": w["source"],
+                "date": w["published"]} for w in watched]
+    payload = {"since": start, "until": until, "items": items, "watches": watches}
     queued = 0
     with store.transaction() as db:
         for channel in channels:

@@ -99,6 +99,15 @@ def subject(msg: AlertMessage) -> str:
         text = f"Source recovered: {_str(p, 'source')}"
     elif msg.kind == "item.removed":
         text = f"Item removed: {_str(p, 'title')}"
+    elif msg.kind == "person.absent":
+        text = f"Not seen for {_str(p, 'days')} days: {_str(p, 'person')} (last seen {_str(p, 'last_seen')})"
+    elif msg.kind == "person.reappeared":
+        text = f"Seen again: {_str(p, 'person')} after {_str(p, 'days')} days ({_str(p, 'date')})"
+    elif msg.kind == "ranks.changed":
+        text = f"Order of names changed ({_str(p, 'kind')}): " + (
+            join_names(one_line(c.get("person")) for c in _dicts(p, "changes")[:3]) or _str(p, "title"))
+    elif msg.kind == "watch.matched":
+        text = f"Watch {_str(p, 'watch')}: {_str(p, 'title')}"
     elif msg.kind == "test":
         text = "Test message from monitor"
     elif msg.kind == "digest":
@@ -142,6 +151,42 @@ def _removed_rows(p: Mapping[str, object]) -> list[Row]:
             ("Last seen", p.get("last_seen_at"), None), ("Removed", p.get("removed_at"), None)]
 
 
+def _absent_rows(p: Mapping[str, object]) -> list[Row]:
+    return [("Person", p.get("person"), None), ("Last seen", p.get("last_seen"), None),
+            ("Days without an appearance", p.get("days"), None), ("Alert after", p.get("absence_days"), None),
+            ("Sources healthy", ", ".join(one_line(s) for s in _list(p, "sources")), None)]
+
+
+def _reappeared_rows(p: Mapping[str, object]) -> list[Row]:
+    item = p.get("item")
+    item = item if isinstance(item, Mapping) else {}
+    return [("Person", p.get("person"), None), ("Seen again", p.get("date"), None), ("Activity", p.get("kind"), None),
+            ("Report", item.get("title"), item.get("url")), ("Last seen before", p.get("last_seen"), None),
+            ("Days without an appearance", p.get("days"), None),
+            ("Sources healthy", ", ".join(one_line(s) for s in _list(p, "sources")), None)]
+
+
+def _change_line(c: Mapping[str, object]) -> str:
+    who, old, new = one_line(c.get("person")), one_line(c.get("from")), one_line(c.get("to"))
+    if c.get("change") == "appeared":
+        return f"{who}: new at {new}"
+    if c.get("change") == "disappeared":
+        return f"{who}: gone (was {old})"
+    return f"{who}: {old} -> {new}"
+
+
+def _ranks_rows(p: Mapping[str, object]) -> list[Row]:
+    return [("Title", p.get("title"), p.get("url")), ("List", p.get("kind"), None), ("Date", p.get("date"), None),
+            ("Changes", "; ".join(_change_line(c) for c in _dicts(p, "changes")), None),
+            ("Order", ", ".join(one_line(n) for n in _list(p, "names")), None), ("Source", p.get("source"), None)]
+
+
+def _watch_rows(p: Mapping[str, object]) -> list[Row]:
+    return [("Watch", p.get("watch"), None), ("Title", p.get("title"), p.get("url")),
+            ("Matched", "; ".join(one_line(m) for m in _list(p, "matched")), None), ("Date", p.get("date"), None),
+            ("Source", p.get("source"), None), ("Category", p.get("category"), None)]
+
+
 def _test_rows(p: Mapping[str, object]) -> list[Row]:
     return [("Message", p.get("message") or "Test message from monitor: this channel works.", None),
             ("Sent at", p.get("sent_at"), None)]
@@ -154,6 +199,8 @@ def _generic_rows(p: Mapping[str, object]) -> list[Row]:
 _ROWS: dict[str, Callable[[Mapping[str, object]], list[Row]]] = {
     "meeting.detected": _meeting_rows, "meeting.updated": _meeting_rows, "source.failing": _failing_rows,
     "source.recovered": _recovered_rows, "item.removed": _removed_rows, "test": _test_rows,
+    "person.absent": _absent_rows, "person.reappeared": _reappeared_rows, "ranks.changed": _ranks_rows,
+    "watch.matched": _watch_rows,
 }
 
 _INTRO = {
@@ -164,6 +211,10 @@ _INTRO = {
     "item.removed": "An item is no longer listed by its source.",
     "test": "This is a test message: the channel works.",
     "digest": "Diplomatic items seen since the last digest.",
+    "person.absent": "A person you follow has not been reported in public for longer than your limit.",
+    "person.reappeared": "A person reported absent appears in public again.",
+    "ranks.changed": "The order of names in a list changed against the previous list of the same kind.",
+    "watch.matched": "A new item matches one of your watches.",
 }
 
 
@@ -171,7 +222,9 @@ def _items(msg: AlertMessage) -> tuple[str, list[Mapping[str, object]]]:
     if msg.kind in ("meeting.detected", "meeting.updated"):
         return "Reports", _dicts(msg.payload, "reports")
     if msg.kind == "digest":
-        return "Items", _dicts(msg.payload, "items")
+        watched = [{**w, "title": f"[{one_line(w.get('watch'))}] {one_line(w.get('title'))}"}
+                   for w in _dicts(msg.payload, "watches")]
+        return "Items", _dicts(msg.payload, "items") + watched
     return "", []
 
 

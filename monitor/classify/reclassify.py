@@ -32,4 +32,17 @@ def reclassify_items(settings: Settings, store: Store, *, everything: bool = Fal
         updates.append((cls.category, int(cls.high_level), json.dumps(cls.participants), json.dumps(cls.countries),
                         cls.confidence, json.dumps(cls.reasons), classifier.version, row["id"]))
     set_classification(store, updates)
+    _reread_signals(store, classifier, rows)
     return changed, len(rows)
+
+
+def _reread_signals(store: Store, classifier: Classifier, rows: list[dict[str, object]]) -> None:
+    """Appearances and lists of names read again for the items reclassified and for any never read (history
+    imported or stored before they existed), quietly: history counts, it never alerts."""
+    from monitor.alerts.signals import reread_items
+    from monitor.store.signals import items_unread
+
+    done = {r["id"] for r in rows}
+    todo = [*rows, *(r for r in items_unread(store) if r["id"] not in done)]
+    if todo:
+        reread_items(store, classifier.gazetteer, todo)

@@ -133,6 +133,9 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     s = settings()
     store = open_store(s)
     data = store.status([x.name for x in s.sources])
+    from monitor.alerts.signals import days_since
+
+    data["leader"] = days_since(store)
     if as_json:
         print_json(data)
         return
@@ -159,6 +162,9 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     a, i = data["alerts"], data["items"]
     out.print(f"alerts: {a['pending']} pending, {a['sent']} sent, {a['dead']} dead; items: {i['total']} "
               f"({i['high_level_meetings']} high-level meetings, {i['events']} events)", highlight=False)
+    if leader := data["leader"]:
+        out.print(f"{leader['person']}: last appearance {leader['last_seen']} ({leader['days']} days ago)",
+                  highlight=False)
 
 
 @app.command()
@@ -631,6 +637,44 @@ def gaps(
         print_json(rows)
         return
     out.print(gaps_table(rows))
+
+
+@app.command()
+def appearances(
+    person: Annotated[str | None, typer.Option(help="Only this person (any spelling the gazetteer knows).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only appearances on or after YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Public appearances of officials (inspects, visits, meets...), with the days since the previous one."""
+    from monitor.cli.signals import appearance_rows
+    from monitor.cli.views import render_appearances
+
+    s = settings()
+    try:
+        rows = appearance_rows(open_store(s), person, since)
+    except ValueError as exc:
+        fail(f"--since: {exc}")
+    if as_json:
+        print_json(rows)
+        return
+    render_appearances(rows, out)
+
+
+@app.command()
+def ranks(
+    person: Annotated[str | None, typer.Option(help="Only this person.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Each person's positions over time in the ordered lists of names (accompanying, present, presidium...)."""
+    from monitor.cli.signals import rank_rows
+    from monitor.cli.views import render_ranks
+
+    s = settings()
+    rows = rank_rows(open_store(s), person)
+    if as_json:
+        print_json(rows)
+        return
+    render_ranks(rows, out)
 
 
 @app.command()

@@ -212,3 +212,26 @@ def print_items(rows: list[dict[str, Any]], out: Console) -> None:
         table.add_row(str(r["id"]), r["published"] or "-", cat + (" (high)" if r["high_level"] else ""),
                       safe(r["source"]), safe(r["title"]), safe(", ".join(r["participants"])), style=style)
     out.print(table)
+
+
+def render_appearances(rows: list[dict[str, Any]], console: Console) -> None:
+    """The appearances table: person, date, days since the previous one, kind, title."""
+    table = Table(title=f"Appearances ({len(rows)})", box=box.SIMPLE)
+    for col in ("person", "date", "gap (days)", "kind", "item", "title"):
+        table.add_column(col, overflow="fold", no_wrap=col != "title")
+    for r in rows:
+        gap = r["days_since_previous"]
+        table.add_row(safe(r["person"]), r["date"], "-" if gap is None else str(gap), r["kind"], str(r["item_id"]),
+                      escape(safe(r["title"] or "")), style="yellow" if gap is not None and gap >= 14 else None)
+    console.print(table)
+
+
+def render_ranks(rows: list[dict[str, Any]], console: Console) -> None:
+    """Each person's positions over time in the lists of names (accompanying, present, presidium, committee)."""
+    table = Table(title=f"Positions in lists of names ({len(rows)})", box=box.SIMPLE)
+    for col in ("person", "date", "list", "position", "item", "title"):
+        table.add_column(col, overflow="fold", no_wrap=col != "title")
+    for r in rows:
+        table.add_row(safe(r["person"]), r["date"] or "-", r["kind"], f"{r['position']} of {r['of']}",
+                      str(r["item_id"]), escape(safe(r["title"] or "")))
+    console.print(table)

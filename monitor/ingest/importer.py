@@ -2,7 +2,8 @@
 
 Each row needs a title, a URL or an id, and a date (`YYYY-MM-DD` or any date format of the sites); `text` and
 `source` are optional. Rows are deduplicated against the store (by URL, and by title and date under any URL)
-and within the file, classified, indexed for search, and attached to meeting events. An imported meeting is
+and within the file, classified, indexed for search, attached to meeting events, and read for appearances and
+lists of names (the history absences and ranks compare with). An imported meeting is
 old news when published more than `[alerts.rules] max_age_days` before it was imported: it raises no alert.
 A row that cannot be read is skipped with a warning naming its line; the rest of the file is imported.
 """
@@ -19,6 +20,8 @@ from typing import Any, Literal
 
 from monitor.alerts.channels import enabled_channels
 from monitor.alerts.rules import queue_meeting
+from monitor.alerts.signals import NewItem as SignalItem
+from monitor.alerts.signals import record_item
 from monitor.classify import Classifier
 from monitor.config import Settings
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
@@ -197,6 +200,8 @@ def _store(settings: Settings, store: Store, classifier: Classifier, batch: list
                 continue
             runs.add_url(db, row.url, item_id, row.source, row.source, now)
             outcome.stored += 1
+            outcome.alerts += record_item(db, settings, channels, classifier.gazetteer, SignalItem(
+                item_id, row.title, row.text, row.published, row.url, row.source, cls.category), cls, now, live=False)
             if cls.category == "meeting":
                 outcome.meetings += 1
                 outcome.alerts += queue_meeting(db, rules, channels, item_id, row.title, row.published, cls, now,

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from monitor.alerts.channels import enabled_channels
 from monitor.alerts.rules import queue_meeting
+from monitor.alerts.signals import NewItem as SignalItem
+from monitor.alerts.signals import record_item
 from monitor.classify import Classification, Classifier
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.catchup import walk_back
@@ -518,6 +520,9 @@ def _insert_new(ctx: Context, db: Tx, src: SourceSettings, p: _Planned, cls: Cla
         return
     p.item_id, p.inserted = item_id, True
     summary.new_items += 1
+    summary.alerts += record_item(db, ctx.settings, ctx.channels, ctx.ready_classifier.gazetteer, SignalItem(
+        item_id, _title_of(p), _text_of(p) or None, _published(p), p.url, src.name, cls.category), cls, now,
+        live=p.live)
     if cls.category == "meeting":
         summary.alerts += queue_meeting(db, ctx.settings.alerts.rules, ctx.channels, item_id, _title_of(p),
                                         _published(p), cls, now, live=p.live)

@@ -7,6 +7,7 @@ import threading
 from types import TracebackType
 
 from monitor.alerts.dispatch import Dispatcher, DispatchSummary
+from monitor.alerts.signals import check_absences
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, RunSummary
 from monitor.runtime.instance import InstanceLock
@@ -36,8 +37,11 @@ class Poller:
         self.metrics = start_metrics(settings, self.ctx.store)  # None without [metrics]
 
     def poll(self, names: list[str] | None = None) -> list[RunSummary]:
-        """One pass over the enabled sources (or those named), hosts in parallel."""
-        return run_all(self.ctx, self.sources(names))
+        """One pass over the enabled sources (or those named), hosts in parallel; then the absences of the
+        people followed are checked."""
+        summaries = run_all(self.ctx, self.sources(names))
+        check_absences(self.ctx.store, self.settings, self.ctx.channels)
+        return summaries
 
     def sources(self, names: list[str] | None = None) -> list[SourceSettings]:
         """The sources a pass polls: every enabled one, or those named (ConfigError for an unknown name)."""

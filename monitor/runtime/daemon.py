@@ -18,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import __version__
+from monitor.alerts.signals import check_absences
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, run_source
 from monitor.logging import get_logger
@@ -108,6 +109,7 @@ class Daemon:
         summary = run_source(self.ctx, src)
         self.runs += 1
         self.failures[src.name] = 1 if summary.failed else 0
+        summary.alerts += check_absences(self.ctx.store, self.settings, self.ctx.channels)
         if summary.alerts:
             self.dispatcher.run_once()
         if summary.new_items and self.settings.archive.feeds_dir is not None:

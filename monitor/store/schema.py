@@ -249,3 +249,27 @@ def m006_coverage(db: Database) -> None:
         "CREATE INDEX items_source ON items(source)",
     ):
         db.execute(sql)
+
+
+@migrations()
+def m007_signals(db: Database) -> None:
+    """Appearances of officials (person, date, kind, item), the absence episodes alerted, the ordered lists of
+    names of each item (kind, position, person), and the items each watch matched. `items.signals_read` marks the
+    items read for these (those stored before are read by `monitor reclassify`)."""
+    for sql in (
+        "CREATE TABLE appearances (item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE, "
+        "person TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, quiet INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (item_id, person))",
+        "CREATE INDEX appearances_person ON appearances(person, date)",
+        "CREATE TABLE absences (person TEXT NOT NULL, last_seen TEXT NOT NULL, days INTEGER NOT NULL, "
+        "alerted_at TEXT NOT NULL, ended_at TEXT, ended_item_id INTEGER, PRIMARY KEY (person, last_seen))",
+        "CREATE TABLE name_lists (item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE, "
+        "kind TEXT NOT NULL, position INTEGER NOT NULL, person TEXT NOT NULL, date TEXT, "
+        "PRIMARY KEY (item_id, kind, position))",
+        "CREATE INDEX name_lists_person ON name_lists(person)",
+        "CREATE INDEX name_lists_kind ON name_lists(kind, date)",
+        "ALTER TABLE items ADD COLUMN signals_read INTEGER NOT NULL DEFAULT 0",
+        "CREATE TABLE watch_matches (watch TEXT NOT NULL, item_id INTEGER NOT NULL REFERENCES items(id) "
+        "ON DELETE CASCADE, matched_at TEXT NOT NULL, PRIMARY KEY (watch, item_id))",
+    ):
+        db.execute(sql)
