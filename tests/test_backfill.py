@@ -162,3 +162,23 @@ def test_import_refuses_a_csv_without_the_needed_columns(tmp_path: Path) -> None
     cfg = write_config(tmp_path / "m.toml", [])
     done = monitor(cfg, "import", str(path))
     assert done.returncode == 2 and "needs title, url or id, and date" in done.stderr and "headline" in done.stderr
+
+
+def test_import_reads_a_json_array_in_a_public_archives_shape(tmp_path: Path) -> None:
+    """A JSON array with `headline`, `link`, `story_text` and millisecond dates (the shape of a public KCNA
+    headline archive) imports, each item dated by its Unix time in UTC."""
+    rows = [{"topic": "Home News", "headline": "Paduk Contest Held in Kaesong",
+             "link": "http://www.kcna.kp/en/article/q/aaa.kcmsf", "date": 1731196800000,
+             "story_text": "Pyongyang, November 10 (KCNA) -- A paduk contest was held."},
+            {"topic": "Home News", "headline": "Kim Jong Un Receives Lao Foreign Minister",
+             "link": "http://www.kcna.kp/en/article/q/bbb.kcmsf", "date": 1731283200000,
+             "story_text": "Kim Jong Un received Thongsavanh Phomvihane, foreign minister of Laos."}]
+    path = tmp_path / "headlines_2024-11-11.json"
+    path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    cfg = write_config(tmp_path / "m.toml", [])
+    done = monitor(cfg, "import", str(path), "--source", "kcna")
+    assert done.returncode == 0, done.stderr
+    items = {i["title"]: i for i in json.loads(monitor(cfg, "items", "--json").stdout)}
+    assert items["Paduk Contest Held in Kaesong"]["published"] == "2024-11-10"
+    assert items["Kim Jong Un Receives Lao Foreign Minister"]["category"] == "meeting"
+    assert {i["source"] for i in items.values()} == {"kcna"}

@@ -601,17 +601,19 @@ def backfill(
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="JSON lines or CSV: title, url or id, date; optional text, source.")],
+    files: Annotated[list[Path], typer.Argument(help="JSON lines, a JSON array or CSV: title, url or id, date; "
+                                                     "optional text, source.")],
     source: Annotated[str | None, typer.Option(help="Label the items with this source (outlet) name.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto (by extension), jsonl or csv.")] = "auto",
 ) -> None:
-    """Import an archive file: deduplicated against the store, classified, indexed; old meetings never alert."""
+    """Import archive files: deduplicated against the store, classified, indexed; old meetings never alert."""
     from monitor.cli.coverage import run_import
 
     _check_choice("--format", fmt, ("auto", "jsonl", "csv"))
-    if not file.is_file():
-        fail(f"{file}: no such file")
-    raise typer.Exit(run_import(settings(), file, source, fmt, out, err))
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        fail(f"no such file: {', '.join(missing)}")
+    raise typer.Exit(run_import(settings(), files, source, fmt, out, err))
 
 
 @app.command()

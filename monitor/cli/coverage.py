@@ -68,8 +68,9 @@ def run_backfill(s: Settings, name: str, since: date, out: Console, err: Console
     return 1
 
 
-def run_import(s: Settings, path: Path, source: str | None, fmt: str, out: Console, err: Console) -> int:
-    """Import an archive file with a progress line; the exit code (0 imported, 1 some rows skipped)."""
+def run_import(s: Settings, paths: list[Path], source: str | None, fmt: str, out: Console, err: Console) -> int:
+    """Import archive files with a progress line; the exit code (0 imported, 1 some rows skipped, 2 a file is
+    unreadable: the files before it stay imported)."""
     from monitor.classify import Classifier
     from monitor.ingest.importer import ImportFileError, Outcome, import_file
     from monitor.store import Store
@@ -77,27 +78,30 @@ def run_import(s: Settings, path: Path, source: str | None, fmt: str, out: Conso
     gazetteer = s.resolve(s.classify.gazetteer) if s.classify.gazetteer else None
     classifier = Classifier.load(gazetteer)
     store = Store(s.db_path)
+    skipped = 0
     try:
         with Progress(TextColumn("[bold]import"), TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
                       console=err) as bar:
             task = bar.add_task("import", total=None, detail="")
+            for path in paths:
+                def show(o: Outcome, name: str = path.name) -> None:
+                    bar.update(task, detail=f"{name}: {o.read:,} rows read, {o.stored:,} stored, "
+                                            f"{o.duplicates:,} duplicates")
 
-            def show(o: Outcome) -> None:
-                bar.update(task, detail=f"{o.read:,} rows read, {o.stored:,} stored, {o.duplicates:,} duplicates")
-
-            outcome = import_file(s, store, classifier, path, source=source, fmt=fmt,  # type: ignore[arg-type]
-                                  on_progress=show)
+                outcome = import_file(s, store, classifier, path, source=source, fmt=fmt,  # type: ignore[arg-type]
+                                      on_progress=show)
+                skipped += outcome.skipped
+                for warning in outcome.warnings[:20]:
+                    err.print(f"warning: {path}: {warning}", markup=False, highlight=False)
+                out.print(f"{path}: {outcome.read:,} rows, {outcome.stored:,} new items ({outcome.meetings} "
+                          f"meetings), {outcome.duplicates:,} already stored, {outcome.skipped:,} skipped, "
+                          f"{outcome.alerts} alerts queued", markup=False, highlight=False)
     except ImportFileError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         return 2
     finally:
         store.close()
-    for warning in outcome.warnings[:20]:
-        err.print(f"warning: {warning}", markup=False, highlight=False)
-    out.print(f"{path}: {outcome.read:,} rows, {outcome.stored:,} new items ({outcome.meetings} meetings), "
-              f"{outcome.duplicates:,} already stored, {outcome.skipped:,} skipped, {outcome.alerts} alerts queued",
-              markup=False, highlight=False)
-    return 1 if outcome.skipped else 0
+    return 1 if skipped else 0
 
 
 def gaps_table(rows: list[dict[str, Any]]) -> Table:

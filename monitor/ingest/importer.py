@@ -1,7 +1,10 @@
 """`monitor import FILE`: items from an archive file (JSON lines or CSV), stored like polled ones.
 
-Each row needs a title, a URL or an id, and a date (`YYYY-MM-DD` or any date format of the sites); `text` and
-`source` are optional. Rows are deduplicated against the store (by URL, and by title and date under any URL)
+Each row needs a title, a URL or an id, and a date (`YYYY-MM-DD`, any date format of the sites, or a Unix time
+in seconds or milliseconds); `text` and `source` are optional. A JSON file may also be one array of objects, and
+the field names of public archives are understood too (`headline`, `link`, `story_text`, `outlet`).
+
+Rows are deduplicated against the store (by URL, and by title and date under any URL)
 and within the file, classified, indexed for search, attached to meeting events, and read for appearances and
 lists of names (the history absences and ranks compare with). An imported meeting is
 old news when published more than `[alerts.rules] max_age_days` before it was imported: it raises no alert.
@@ -14,7 +17,7 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,12 +92,30 @@ def _records(path: Path, fmt: Literal["jsonl", "csv"], outcome: Outcome) -> Iter
                 dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
                 reader = csv.DictReader(handle, dialect=dialect)
                 columns = {c.strip().lower() for c in reader.fieldnames or []}
-                if "title" not in columns or not ({"url", "id"} & columns) or "date" not in columns:
+                def has(name: str) -> bool:
+                    return bool(columns & set(ALIASES[name]))
+
+                if not has("title") or not (has("url") or has("id")) or not has("date"):
                     raise ImportFileError(f"{path}: the CSV header needs title, url or id, and date columns "
                                           f"(found: {', '.join(sorted(columns)) or 'none'})")
                 for record in reader:
                     yield reader.line_num, {str(k).strip().lower(): v for k, v in record.items() if k is not None}
                 return
+            head = handle.read(1)
+            while head.isspace():
+                head = handle.read(1)
+            if head == "[":  # one JSON array of objects (as public archives publish them)
+                try:
+                    records = json.loads(head + handle.read())
+                except json.JSONDecodeError as exc:
+                    raise ImportFileError(f"{path}: not a JSON array: {exc.msg} at line {exc.lineno}") from None
+                for number, record in enumerate(records if isinstance(records, list) else [], 1):
+                    if isinstance(record, dict):
+                        yield number, {str(k).lower(): v for k, v in record.items()}
+                    else:
+                        outcome.warn(f"record {number}: not a JSON object")
+                return
+            handle.seek(0)
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
@@ -117,16 +138,41 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
 
 
+#: The names a field goes by in the files of public archives, in order of preference.
+ALIASES = {"title": ("title", "headline"), "url": ("url", "link"), "id": ("id",),
+           "date": ("date", "published", "pubdate"), "text": ("text", "story_text", "body"),
+           "source": ("source", "outlet")}
+
+
+def _field(record: dict[str, Any], name: str) -> Any:
+    return next((record[k] for k in ALIASES[name] if record.get(k) not in (None, "")), None)
+
+
+def _day(value: Any) -> date | None:
+    """A date from text in any site format, or from a Unix time in seconds or milliseconds (UTC)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = _text(value)
+    if text.isdigit() and len(text) in (10, 13):
+        return _day(int(text))
+    return parse_date(text) if text else None
+
+
 def _row(number: int, record: dict[str, Any], label: str | None, outcome: Outcome) -> Row | None:
     """The row, or None (with a warning) when it lacks a title, a URL or id, or a readable date."""
-    title = normalize_text(_text(record.get("title")))[:MAX_TITLE]
-    url, ident = _text(record.get("url")), _text(record.get("id"))
-    day_text = _text(record.get("date") or record.get("published"))
-    source = label or _text(record.get("source")) or "import"
+    title = normalize_text(_text(_field(record, "title")))[:MAX_TITLE]
+    url, ident = _text(_field(record, "url")), _text(_field(record, "id"))
+    day_value = _field(record, "date")
+    day_text = _text(day_value)
+    source = label or _text(_field(record, "source")) or "import"
     if not title:
         outcome.warn(f"line {number}: no title")
         return None
-    published = parse_date(day_text) if day_text else None
+    published = _day(day_value)
     if published is None:
         outcome.warn(f"line {number}: no readable date ({day_text[:40]!r})")
         return None
@@ -137,7 +183,7 @@ def _row(number: int, record: dict[str, Any], label: str | None, outcome: Outcom
     else:
         outcome.warn(f"line {number}: neither an http(s) url nor an id")
         return None
-    text = _text(record.get("text")) or None
+    text = _text(_field(record, "text")) or None
     return Row(number, title, url, published, text, source)
 
 
