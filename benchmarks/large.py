@@ -60,9 +60,9 @@ def archive_lines(count: int, seed: int = 11) -> list[dict[str, Any]]:
         day = start + timedelta(days=n * 5800 // count)
         roll = rng.random()
         if roll < 0.02:
-            title = f"Kim Jong Un Receives {rng.choice(VISITORS)}"
+            title = f"Kim Jong Un Receives {rng.choice(VISITORS)} ({n})"
         elif roll < 0.35:
-            title = f"{rng.choice(TOPICS)} in {rng.choice(PLACES)}"
+            title = f"{rng.choice(TOPICS)} in {rng.choice(PLACES)} ({n})"
         else:
             title = f"{rng.choice(NOUNS)} No. {n} {rng.choice(VERBS)} {rng.choice(PLACES)}"
         row: dict[str, Any] = {"title": title, "url": f"http://archive.example/{n}", "date": day.isoformat(),
@@ -73,7 +73,7 @@ def archive_lines(count: int, seed: int = 11) -> list[dict[str, Any]]:
     return rows
 
 
-def build(directory: Path, count: int) -> tuple[Path, float, int]:
+def build(directory: Path, count: int) -> tuple[Path, float, int]:  # (every row has a title of its own)
     """A config whose store holds `count` imported items; (config, import seconds, items stored)."""
     archive = directory / "archive.jsonl"
     with archive.open("w", encoding="utf-8") as f:

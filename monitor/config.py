@@ -255,16 +255,11 @@ class WatchPersonSettings(_Strict):
 
 def _check_fts_query(query: str) -> str:
     """The query when SQLite's full-text engine accepts it, else ValueError saying why."""
-    import sqlite3
+    from monitor.store.database import fts_query_error
 
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
-        conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
-    except sqlite3.Error as exc:
-        raise ValueError(f"words: {query!r} is not a full-text query ({exc}); quote a phrase as '\"...\"'") from None
-    finally:
-        conn.close()
+    error = fts_query_error(query)
+    if error is not None:
+        raise ValueError(f"words: {query!r} is not a full-text query ({error}); quote a phrase as '\"...\"'")
     return query
 
 

@@ -30,6 +30,19 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def fts_query_error(query: str) -> str | None:
+    """Why SQLite's full-text engine refuses `query` (a watch's `words`), or None when it accepts it."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None
+
+
 class StoreError(Exception):
     """The database cannot be opened or is not usable."""
 
