@@ -8,7 +8,8 @@ import unicodedata
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+#: Hangul is kept (a Korean title folded to nothing would give every Korean item of a day one key).
+_NOT_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 #: Typographic quotes, dashes, hyphens and the no-break space as the plain characters every comparison uses; the
 #: one table of the project (the classifier's `fold` reads text through it too).
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-",
@@ -35,7 +36,8 @@ def normalize_text(text: str) -> str:
 
 
 def key_fold(text: str) -> str:
-    """Text as identity keys compare it: normalized, case-folded, runs of anything but [0-9a-z] one space."""
+    """Text as identity keys compare it: normalized, case-folded, runs of anything but [0-9a-z] and Hangul
+    syllables one space."""
     return _NOT_WORD.sub(" ", normalize_text(text).casefold()).strip()
 
 

@@ -16,11 +16,12 @@ from monitor.config import Settings, SourceSettings
 from monitor.ingest.fetch import Fetcher, FetchError
 from monitor.ingest.netpolicy import OriginPolicy
 from monitor.ingest.redact import redact_text, strip_userinfo
+from monitor.language import detect_language
 from monitor.logging import get_logger
 from monitor.models import Article, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.sources import get_adapter
-from monitor.store import Store, Tx, iso, runs, utcnow
+from monitor.store import Store, Tx, iso, korean, runs, utcnow
 from monitor.store.outbox import enqueue
 
 log = get_logger("pipeline")
@@ -432,6 +433,7 @@ def _insert_new(ctx: Context, db: Tx, src: SourceSettings, p: _Planned, cls: Cla
         return
     p.item_id, p.inserted = item_id, True
     summary.new_items += 1
+    korean.set_language(db, item_id, detect_language(title, body or entry.teaser, src.language))
     if cls.category == "meeting":
         summary.alerts += queue_meeting(db, ctx.settings.alerts.rules, ctx.channels, item_id, _title_of(p),
                                         _published(p), cls, now)

@@ -7,10 +7,15 @@ import threading
 from types import TracebackType
 
 from monitor.alerts.dispatch import Dispatcher, DispatchSummary
+from monitor.archive.pairing import PassCheck
+from monitor.archive.pairing import check as languages_check
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, RunSummary
+from monitor.logging import get_logger
 from monitor.runtime.instance import InstanceLock
 from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
+
+log = get_logger("app")
 
 
 class Poller:
@@ -33,8 +38,19 @@ class Poller:
         self.dispatcher = Dispatcher(settings, self.ctx.store, stop=self.stop)
 
     def poll(self, names: list[str] | None = None) -> list[RunSummary]:
-        """One pass over the enabled sources (or those named), hosts in parallel."""
-        return run_all(self.ctx, self.sources(names))
+        """One pass over the enabled sources (or those named), hosts in parallel, then the languages check."""
+        summaries = run_all(self.ctx, self.sources(names))
+        self.check_languages()
+        return summaries
+
+    def check_languages(self) -> PassCheck | None:
+        """Pair Korean items with their English versions and mark those left "Korean only" (logged, never
+        raised: a failure here never loses the pass)."""
+        try:
+            return languages_check(self.ctx.store)
+        except Exception:
+            log.exception("languages check failed")
+            return None
 
     def sources(self, names: list[str] | None = None) -> list[SourceSettings]:
         """The sources a pass polls: every enabled one, or those named (ConfigError for an unknown name)."""
