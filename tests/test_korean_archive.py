@@ -156,3 +156,18 @@ def test_korean_only_after_48_hours(tmp_path: Path) -> None:
     cfg = write_config(tmp_path / "m.toml", [])
     assert SHOES_KO.title in cli(cfg, "items", "--korean-only")
     assert "English +3h 30m after Korean" in cli(cfg, "stories")
+
+
+def test_korean_only_items_are_digested(tmp_path: Path) -> None:
+    """The digest after the mark carries the Korean-only item (flagged `korean_only`), once."""
+    from monitor.alerts.digest import queue_digest
+
+    store = Store(tmp_path / "m.db")
+    lone = store_item(store, SHOES_KO.title, SHOES_KO.paragraphs[0], language="ko",
+                      first_seen_at=T0.isoformat(timespec="microseconds"), published="2026-10-14")
+    marked_at = T0 + KOREAN_ONLY_AFTER + timedelta(minutes=5)
+    check(store, marked_at)
+    assert queue_digest(store, ["webhook"], 60, marked_at + timedelta(minutes=10)) == 1
+    payload = json.loads(store.query("SELECT payload FROM outbox WHERE kind = 'digest'")[0]["payload"])
+    assert [(i["id"], i.get("korean_only")) for i in payload["items"]] == [(lone, True)]
+    assert queue_digest(store, ["webhook"], 60, marked_at + timedelta(minutes=80)) == 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from monitor.store import Store, iso
 from monitor.store.archive import digest_rows
+from monitor.store.korean import korean_only_between
 from monitor.store.outbox import enqueue, last_digest_until
 
 DIGEST_LIMIT = 200
@@ -22,10 +23,14 @@ def queue_digest(store: Store, channels: list[str], minutes: int, now: datetime 
     end = now or datetime.now(UTC)
     start = last_digest_until(store) or iso(end - timedelta(minutes=minutes))
     rows = digest_rows(store, start, iso(end), DIGEST_LIMIT)
-    if not rows:
+    korean = korean_only_between(store, start, iso(end), DIGEST_LIMIT)
+    if not rows and not korean:
         return 0
     items: list[dict[str, Any]] = [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"],
                                     "date": r["published"], "category": r["category"]} for r in rows]
+    # Korean items marked "Korean only" in the window (no English version 48 hours after they were seen)
+    items += [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"], "date": r["published"],
+               "category": r["category"], "korean_only": True} for r in korean]
     until = rows[-1]["first_seen_at"] if len(rows) == DIGEST_LIMIT else iso(end)
     payload = {"since": start, "until": until, "items": items}
     queued = 0

@@ -153,3 +153,11 @@ def item_languages(store: Store, item_ids: set[int]) -> dict[int, str | None]:
                              tuple(chunk)):
             out[r["id"]] = r["language"]
     return out
+
+
+def korean_only_between(store: Store, start: str, end: str, limit: int) -> list[dict[str, Any]]:
+    """Korean items marked "Korean only" after `start` up to `end` and still without an English version, in the
+    order they were marked (for the digest)."""
+    return store.query("SELECT id, title, url, source, published, category, korean_only_at FROM items "
+                       "WHERE korean_only_at > ? AND korean_only_at <= ? AND translation_id IS NULL "
+                       "ORDER BY korean_only_at, id LIMIT ?", (start, end, limit))
