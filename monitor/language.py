@@ -17,37 +17,32 @@ KOREAN_SHARE = 0.3
 #: Letters needed before the text decides over the source's declared language.
 MIN_LETTERS = 4
 #: Characters of the body read (the title and the start of the body say which language an item is in).
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 600
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
 _WORDS = re.compile(r"[\uac00-\ud7a3]+|[^\W_\uac00-\ud7a3]+")
 
 
-def _script(ch: str) -> str | None:
-    """The script of one letter: latin, cyrillic, han, kana or hangul (None for others)."""
-    o = ord(ch)
-    if 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
-        return "hangul"
-    if ch.isascii() or 0x00C0 <= o <= 0x024F:
-        return "latin"
-    if 0x0400 <= o <= 0x04FF:
-        return "cyrillic"
-    if 0x3040 <= o <= 0x30FF:
-        return "kana"
-    if 0x4E00 <= o <= 0x9FFF:
-        return "han"
-    return None
+_SCRIPTS = {
+    "hangul": _HANGUL,
+    "latin": re.compile(r"[A-Za-z\u00c0-\u024f]"),
+    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+    "kana": re.compile(r"[\u3040-\u30ff]"),
+    "han": re.compile(r"[\u4e00-\u9fff]"),
+}
+_LETTER = re.compile(r"[^\W\d_]")
+_LANGUAGE_OF = {"hangul": "ko", "cyrillic": "ru", "han": "zh", "kana": "ja"}
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return len(text) - len(pattern.sub("", text))
 
 
 def hangul_share(text: str) -> float:
     """Share of Hangul among the letters of `text` (0.0 when it has no letter)."""
-    letters = hangul = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            hangul += _HANGUL.match(ch) is not None
-    return hangul / letters if letters else 0.0
+    letters = _count(_LETTER, text)
+    return _count(_HANGUL, text) / letters if letters else 0.0
 
 
 def has_hangul(text: str) -> bool:
@@ -59,25 +54,26 @@ def detect_language(title: str, body: str | None = None, declared: str | None = 
     """'ko', 'en', 'ru', 'zh' or 'ja' from the title and the start of the body; `declared` (the source's
     language) when the text has fewer than MIN_LETTERS letters, or is Latin and the source says which language
     (a Spanish edition is Latin too). None when neither says."""
-    counts: dict[str, int] = {}
-    letters = 0
-    for ch in f"{title}\n{(body or '')[:SAMPLE_CHARS]}":
-        if not ch.isalpha():
-            continue
-        letters += 1
-        script = _script(ch)
-        if script is not None:
-            counts[script] = counts.get(script, 0) + 1
+    text = f"{title}\n{(body or '')[:SAMPLE_CHARS]}"
+    if text.isascii():  # most items: English text, no need to count the scripts
+        letters = _count(_SCRIPTS["latin"], text)
+        if letters < MIN_LETTERS:
+            return declared
+        return declared if declared not in (None, "ko", "ru", "zh", "ja") else "en"
+    letters = _count(_LETTER, text)
     if letters < MIN_LETTERS:
         return declared
-    if counts.get("hangul", 0) >= KOREAN_SHARE * letters:
+    counts = {name: _count(pattern, text) for name, pattern in _SCRIPTS.items()}
+    if counts["hangul"] >= KOREAN_SHARE * letters:
         return "ko"
-    if counts.get("kana", 0) >= KOREAN_SHARE * letters:
+    if counts["kana"] >= KOREAN_SHARE * letters:
         return "ja"
-    top = max(counts, key=lambda k: counts[k], default=None)
+    top = max(counts, key=lambda k: counts[k])
+    if counts[top] == 0:
+        return declared
     if top == "latin":
         return declared if declared not in (None, "ko", "ru", "zh", "ja") else "en"
-    return {"cyrillic": "ru", "han": "zh", "kana": "ja", "hangul": "ko"}.get(top or "", declared)
+    return _LANGUAGE_OF[top]
 
 
 def hangul_terms(text: str | None) -> str:
@@ -88,8 +84,8 @@ def hangul_terms(text: str | None) -> str:
     out: list[str] = []
     for m in _WORDS.finditer(text):
         word = m.group(0)
-        if _SYLLABLES.fullmatch(word) and len(word) > 1:
-            out.extend(word[i:i + 2] for i in range(len(word) - 1))
+        if len(word) > 1 and _SYLLABLES.fullmatch(word):
+            out.extend(map(str.__add__, word, word[1:]))
         else:
             out.append(word)
     return " ".join(out)

@@ -23,6 +23,9 @@ from monitor.store import korean as ko_store
 KOREAN_ONLY_AFTER = timedelta(hours=48)
 #: How long after its first sighting a Korean item is still paired (a late English version still joins it).
 PAIR_WINDOW = timedelta(days=7)
+#: Korean items first seen this long ago or less are checked after each pass (their index rows kept in step
+#: with edits of their text, the "Korean only" mark given): older ones were settled, or came before the check.
+RECENT = timedelta(days=30)
 #: Publication days of the two versions differ by at most this many days.
 MAX_DAYS_APART = 1
 #: Below this score two items are not taken for versions of one story.
@@ -157,8 +160,9 @@ def pair_new(tx: Tx, now: datetime) -> list[tuple[int, int, float]]:
 
 def check(store: Store, now: datetime | None = None) -> PassCheck:
     """The check after a pass over the sources, in one transaction: languages of items stored without one, the
-    Korean search index brought up to date, new Korean-English pairs, and the Korean items left without an
-    English version KOREAN_ONLY_AFTER after their first sighting marked "Korean only".
+    Korean search index brought up to date for RECENT items, new Korean-English pairs, and the Korean items left
+    without an English version KOREAN_ONLY_AFTER after their first sighting marked "Korean only" (those first
+    seen up to RECENT before that: an archive's old items are never marked all at once).
 
     `PassCheck.korean_only` lists the items marked by this call, once each: the hook for watches and digests
     (issue 19's `[[watches]]` can alert on them).
@@ -167,7 +171,9 @@ def check(store: Store, now: datetime | None = None) -> PassCheck:
     result = PassCheck()
     with store.transaction() as tx:
         result.languages_set = ko_store.fill_missing_languages(tx)
-        result.indexed = ko_store.refresh_korean_index(tx)
+        result.indexed = ko_store.refresh_korean_index(tx, iso(when - RECENT))
         result.pairs = pair_new(tx, when)
-        result.korean_only = ko_store.mark_korean_only(tx, iso(when - KOREAN_ONLY_AFTER), iso(when))
+        marked_before = when - KOREAN_ONLY_AFTER
+        result.korean_only = ko_store.mark_korean_only(tx, iso(marked_before - RECENT), iso(marked_before),
+                                                       iso(when))
     return result

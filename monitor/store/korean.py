@@ -61,11 +61,12 @@ def backfill_languages(tx: Tx) -> int:
         done += len(rows)
 
 
-def refresh_korean_index(tx: Tx) -> int:
-    """Index Korean items missing from `items_ko_fts` or whose text changed since; how many were (re)indexed."""
+def refresh_korean_index(tx: Tx, seen_since: str) -> int:
+    """Index the Korean items first seen at `seen_since` or later that are missing from `items_ko_fts` or whose
+    text changed since (articles are fetched again only while they are recent); how many were (re)indexed."""
     rows = tx.query("SELECT i.id, i.title, i.teaser, i.body, i.participants, i.content_hash FROM items i "
-                    "LEFT JOIN items_ko_fts k ON k.rowid = i.id WHERE i.language = 'ko' "
-                    "AND (k.rowid IS NULL OR k.hash IS NOT i.content_hash)")
+                    "LEFT JOIN items_ko_fts k ON k.rowid = i.id WHERE i.language = 'ko' AND i.first_seen_at >= ? "
+                    "AND (k.rowid IS NULL OR k.hash IS NOT i.content_hash)", [seen_since])
     return index_korean(tx, rows)
 
 
@@ -105,12 +106,13 @@ def pair(tx: Tx, korean_id: int, english_id: int, score: float) -> None:
                [korean_id, score, english_id])
 
 
-def mark_korean_only(tx: Tx, seen_before: str, now: str) -> list[dict[str, Any]]:
-    """Mark "Korean only" the Korean items first seen before `seen_before` that have no English version and no
-    mark yet; the items marked now (id, title, url, source, published, first_seen_at, category)."""
+def mark_korean_only(tx: Tx, seen_from: str, seen_before: str, now: str) -> list[dict[str, Any]]:
+    """Mark "Korean only" the Korean items first seen from `seen_from` to before `seen_before` that have no
+    English version and no mark yet; the items marked now (id, title, url, source, published, first_seen_at,
+    category)."""
     rows = tx.query("SELECT id, title, url, source, published, first_seen_at, category FROM items "
-                    "WHERE language = 'ko' AND translation_id IS NULL AND korean_only_at IS NULL "
-                    "AND first_seen_at < ? ORDER BY first_seen_at, id", [seen_before])
+                    "WHERE language = 'ko' AND first_seen_at >= ? AND first_seen_at < ? AND translation_id IS NULL "
+                    "AND korean_only_at IS NULL ORDER BY first_seen_at, id", [seen_from, seen_before])
     tx.executemany("UPDATE items SET korean_only_at = ? WHERE id = ?", [[now, r["id"]] for r in rows])
     return rows
 
