@@ -9,13 +9,14 @@ classifier must, so that the storing, events, alerts and pairing are checked on 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from monitor.archive.pairing import check
 from monitor.classify import Classification, Classifier
 from monitor.cli import app
 from monitor.language import has_hangul
@@ -67,17 +68,41 @@ def test_same_with_a_stand_in_korean_classifier(tmp_path: Path, site: LocalSite,
     _korean_then_english(tmp_path, site, channels)
 
 
+def test_english_first_then_korean_with_a_stand_in(tmp_path: Path, site: LocalSite,
+                                                    channels: tuple[HookReceiver, Inbox, int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """English report first: it alerts, the Korean one joins its event without another meeting alert, and the
+    Korean item is never marked "Korean only" (its English version is there)."""
+    real = Classifier.classify
+
+    def classify(self: Classifier, title: str, text: str | None = None, **kw: Any) -> Classification:
+        if has_hangul(title) and "접견" in title:
+            return Classification("meeting", True, ["Kim Jong Un", "Maxim Ryzhenkov"], ["Belarus"],
+                                  {"Kim Jong Un": "DPRK", "Maxim Ryzhenkov": "Belarus"}, 0.9, ["stand-in"])
+        return real(self, title, text, **kw)
+
+    monkeypatch.setattr(Classifier, "classify", classify)
+    hook, inbox, port = channels
+    publish_ko(site, [KO_MEETING])
+    publish(site, LATEST, [EN_MEETING])
+    cfg = _config(tmp_path, site, hook, port)
+    runner = CliRunner()
+    assert runner.invoke(app, ["--config", str(cfg), "run", "--once", "--source", "kcna-en"]).exit_code == 0
+    assert runner.invoke(app, ["--config", str(cfg), "run", "--once", "--source", "kcna-ko"]).exit_code == 0
+    kinds = [b["type"] for bodies in hook.bodies.values() for b in bodies]
+    assert kinds == ["meeting.detected"] and len(inbox.messages) == 1
+    assert next(iter(hook.bodies.values()))[0]["data"]["source"] == "kcna-en"
+    store = Store(tmp_path / "monitor.db")
+    check(store, datetime.now(UTC) + timedelta(days=3))
+    assert store.items(korean_only=True) == []
+
+
 def _korean_then_english(tmp_path: Path, site: LocalSite, channels: tuple[HookReceiver, Inbox, int]) -> None:
     """The scenario: the Korean edition's pass, then the English edition's, checked as the tests say."""
     hook, inbox, port = channels
     publish_ko(site, [KO_MEETING, KO_FILLER])
     publish(site, LATEST, [EN_MEETING])
-    extra = (f'[alerts.webhook]\nurl = "{hook.url}"\nsecret = "{SECRET}"\n\n[alerts.email]\nhost = "127.0.0.1"\n'
-             f'port = {port}\nsender = "monitor@example.org"\nrecipients = ["desk@example.org"]\n')
-    cfg = write_config(tmp_path / "m.toml", [
-        {"name": "kcna-ko", "adapter": "kcna", "url": site.base + KO_LATEST, "fetch_articles": True,
-         "language": "ko"},
-        {"name": "kcna-en", "adapter": "kcna", "url": site.base + LATEST, "fetch_articles": True}], extra)
+    cfg = _config(tmp_path, site, hook, port)
     runner = CliRunner()
     assert runner.invoke(app, ["--config", str(cfg), "run", "--once", "--source", "kcna-ko"]).exit_code == 0
     assert len(hook.bodies) == 1 and len(inbox.messages) == 1
@@ -94,3 +119,13 @@ def _korean_then_english(tmp_path: Path, site: LocalSite, channels: tuple[HookRe
     assert len({r["event_id"] for r in reports}) == 1 and all(r["translation_id"] for r in reports)
     items = json.loads(runner.invoke(app, ["--config", str(cfg), "items", "--json"]).stdout)
     assert {i["language"] for i in items} == {"ko", "en"}
+
+
+def _config(tmp_path: Path, site: LocalSite, hook: HookReceiver, port: int) -> Path:
+    """The Korean and the English KCNA listing on the local site, webhook and email channels."""
+    extra = (f'[alerts.webhook]\nurl = "{hook.url}"\nsecret = "{SECRET}"\n\n[alerts.email]\nhost = "127.0.0.1"\n'
+             f'port = {port}\nsender = "monitor@example.org"\nrecipients = ["desk@example.org"]\n')
+    return write_config(tmp_path / "m.toml", [
+        {"name": "kcna-ko", "adapter": "kcna", "url": site.base + KO_LATEST, "fetch_articles": True,
+         "language": "ko"},
+        {"name": "kcna-en", "adapter": "kcna", "url": site.base + LATEST, "fetch_articles": True}], extra)

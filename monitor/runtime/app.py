@@ -47,10 +47,14 @@ class Poller:
         """Pair Korean items with their English versions and mark those left "Korean only" (logged, never
         raised: a failure here never loses the pass)."""
         try:
-            return languages_check(self.ctx.store)
+            result = languages_check(self.ctx.store)
         except Exception:
             log.exception("languages check failed")
             return None
+        if result.pairs or result.korean_only:
+            # result.korean_only: the items marked now, once each (where watches can alert on them)
+            log.info("languages check", pairs=len(result.pairs), korean_only=len(result.korean_only))
+        return result
 
     def sources(self, names: list[str] | None = None) -> list[SourceSettings]:
         """The sources a pass polls: every enabled one, or those named (ConfigError for an unknown name)."""

@@ -108,11 +108,13 @@ def pair(tx: Tx, korean_id: int, english_id: int, score: float) -> None:
 
 def mark_korean_only(tx: Tx, seen_from: str, seen_before: str, now: str) -> list[dict[str, Any]]:
     """Mark "Korean only" the Korean items first seen from `seen_from` to before `seen_before` that have no
-    English version and no mark yet; the items marked now (id, title, url, source, published, first_seen_at,
-    category)."""
-    rows = tx.query("SELECT id, title, url, source, published, first_seen_at, category FROM items "
+    English version (nor an English report in their meeting event) and no mark yet; the items marked now (id,
+    title, url, source, published, first_seen_at, category)."""
+    rows = tx.query("SELECT id, title, url, source, published, first_seen_at, category FROM items k "
                     "WHERE language = 'ko' AND first_seen_at >= ? AND first_seen_at < ? AND translation_id IS NULL "
-                    "AND korean_only_at IS NULL ORDER BY first_seen_at, id", [seen_from, seen_before])
+                    "AND korean_only_at IS NULL AND NOT EXISTS (SELECT 1 FROM event_reports r JOIN items e "
+                    "ON e.id = r.item_id WHERE r.event_id = k.event_id AND e.language = 'en') "
+                    "ORDER BY first_seen_at, id", [seen_from, seen_before])
     tx.executemany("UPDATE items SET korean_only_at = ? WHERE id = ?", [[now, r["id"]] for r in rows])
     return rows
 
