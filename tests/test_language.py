@@ -67,3 +67,16 @@ def test_rodong_korean_page_date() -> None:
     url = "http://rodong.test/ko/index.php?MTJAMjAyNi0wMi0xOS0wMDFAMUAxQEAwQDFA"
     article = RodongAdapter().parse_article(Document(url=url, content=page.encode()))
     assert article.published == date(2026, 2, 19) and article.title == "제목"
+
+
+def test_korean_name_in_nobr_stays_glued_to_its_title() -> None:
+    """A leader's name in its own <nobr> is joined to a Korean title without a space (김정은동지께서), while
+    English words on either side of a name still get one."""
+    from monitor.sources.common import parse_html, select_first
+    from monitor.sources.text import node_text
+
+    page = ("<html><body><h1>경애하는 <nobr><strong>김정은</strong></nobr>동지께서</h1>"
+            "<h2>General Secretary<nobr>Kim Jong Un</nobr>visits</h2></body></html>")
+    parser = parse_html(Document(url="http://kcna.test/kp/x", content=page.encode()), "test")
+    assert node_text(select_first(parser, "h1")) == "경애하는 김정은동지께서"
+    assert node_text(select_first(parser, "h2")) == "General Secretary Kim Jong Un visits"
