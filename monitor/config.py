@@ -73,6 +73,8 @@ class SourceSettings(_Strict):
     enabled: bool = True
     css: dict[str, str] | None = None  # selectors of the css adapter, checked by the adapter's own options
     article_hosts: list[str] = Field(default_factory=list)  # other hosts an article may be fetched from
+    # the edition's language ('ko', 'en', ...): items whose text is too short to tell are taken to be in it
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
 
     @field_validator("article_hosts")
     @classmethod

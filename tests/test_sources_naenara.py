@@ -37,7 +37,7 @@ def test_items_are_identified_by_fname_on_the_listing_url() -> None:
 def test_title_is_the_element_text_without_the_date_and_never_the_value_attribute() -> None:
     """The title is the element's own text (leader names in <nobr> kept), the `[date]` span and `value` left out."""
     titles = {url.rsplit("#", 1)[1]: title for url, title, _ in listing()}
-    assert titles["kkk26021601"] == "김정은 동지께서 새로 건설된 온실농장을 현지지도하시였다"
+    assert titles["kkk26021601"] == "김정은동지께서 새로 건설된 온실농장을 현지지도하시였다"
     assert titles["aaa26021602"] == "평양의 새 거리에 봄빛이 비낀다"
     assert all("[" not in t and "datec" not in t for t in titles.values())
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from monitor.store import Store, iso
 from monitor.store.archive import digest_rows
+from monitor.store.korean import korean_only_between
 from monitor.store.outbox import enqueue, last_digest_until
 from monitor.store.signals import watch_matches_between
 
@@ -25,10 +26,14 @@ def queue_digest(store: Store, channels: list[str], minutes: int, now: datetime 
     rows = digest_rows(store, start, iso(end), DIGEST_LIMIT)
     until = rows[-1]["first_seen_at"] if len(rows) == DIGEST_LIMIT else iso(end)
     watched = watch_matches_between(store, start, until)
-    if not rows and not watched:
+    korean = korean_only_between(store, start, iso(end), DIGEST_LIMIT)
+    if not rows and not watched and not korean:
         return 0
     items: list[dict[str, Any]] = [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"],
                                     "date": r["published"], "category": r["category"]} for r in rows]
+    # Korean items marked "Korean only" in the window (no English version 48 hours after they were seen)
+    items += [{"id": r["id"], "title": r["title"], "url": r["url"], "source": r["source"], "date": r["published"],
+               "category": r["category"], "korean_only": True} for r in korean]
     # the items each watch matched in the window, grouped by watch
     watches = [{"watch": w["watch"], "id": w["id"], "title": w["title"], "url": w["url"], "source": w["source"],
                 "date": w["published"]} for w in watched]

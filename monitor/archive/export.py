@@ -17,7 +17,8 @@ from monitor.store.archive import export_batch, urls_of
 
 #: Columns of an exported record, in order (the `items --json` keys first).
 FIELDS = ("id", "source", "url", "title", "published", "category", "high_level", "participants", "first_seen_at",
-          "countries", "outlet", "event_id", "removed_at", "last_seen_at", "teaser", "body", "urls")
+          "countries", "outlet", "event_id", "removed_at", "last_seen_at", "teaser", "body", "urls", "language",
+          "translation_id", "korean_only")
 #: Fields holding lists: JSON arrays in both formats (in CSV as JSON text in the cell).
 LIST_FIELDS = ("participants", "countries", "urls")
 BATCH = 500
@@ -79,9 +80,9 @@ def read_csv_record(row: dict[str, str]) -> dict[str, Any]:
         v = row.get(k, "")
         if k in LIST_FIELDS:
             rec[k] = json.loads(v) if v else []
-        elif k == "id":
+        elif k == "id" or (k == "translation_id" and v):
             rec[k] = int(v)
-        elif k == "high_level":
+        elif k in ("high_level", "korean_only"):
             rec[k] = v == "true"
         else:
             rec[k] = v if v != "" else None

@@ -9,14 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from monitor.language import hangul_terms, has_hangul
 from monitor.store import Store
-from monitor.store.archive import search_rows
+from monitor.store.archive import WEIGHTS, search_rows
+from monitor.store.korean import korean_search_rows
 
 #: Markers FTS5 puts around matched terms in snippets; control characters never found in stored text.
 MARK_START, MARK_END = "\x02", "\x03"
 COLUMNS = ("title", "teaser", "body", "participants")
 OPERATORS = ("AND", "OR", "NOT")
+#: Characters of text shown on each side of the first match in a Korean hit's snippet.
+SNIPPET_CONTEXT = 40
 
+_QUOTED = re.compile(r'"([^"]*)"(\*?)')
+_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 _TOKEN = re.compile(r'(?:(?P<col>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"(?P<pstar>\*)?|(?P<word>[^\s"]+))')
 
 
@@ -93,9 +99,35 @@ def fts_query(text: str) -> str:
     return " ".join(out)
 
 
+def korean_query(text: str) -> str:
+    """`fts_query` for the Korean index: each quoted term's Hangul as the index stores it (syllable pairs, see
+    `monitor.language.hangul_terms`), so that a stem (접견) finds its inflected forms (접견하시였다). A single
+    syllable is a prefix search (it finds the words it begins)."""
+    match = fts_query(text)
+    out: list[str] = []
+    pos = 0
+    for m in _QUOTED.finditer(match):
+        out.append(match[pos:m.start()])
+        inner = m.group(1)
+        terms = hangul_terms(inner)
+        star = m.group(2) or ""
+        if len(terms) == 1 and _SYLLABLE.fullmatch(terms):
+            star = "*"  # a lone syllable: the pairs it begins
+        out.append(f'"{terms}"{star}' if terms else '""')
+        pos = m.end()
+    out.append(match[pos:])
+    return "".join(out)
+
+
 def search(store: Store, query: str, *, source: str | None = None, category: str | None = None,
            since: str | date | None = None, until: str | date | None = None, limit: int = 50) -> list[SearchHit]:
-    """Items matching `query` (see fts_query), best first by bm25, filtered like `items`; ValueError on a bad query."""
+    """Items matching `query` (see fts_query), best first by bm25, filtered like `items`; ValueError on a bad query.
+
+    A query with Hangul searches the Korean index (`korean_query`); any other query the full-text index as before.
+    """
+    if has_hangul(query):
+        return _korean_search(store, query, source=source, category=category, since=since, until=until,
+                              limit=limit)
     match = fts_query(query)
     try:
         rows = search_rows(store, match, MARK_START, MARK_END, source=source, category=category, since=since,
@@ -110,4 +142,32 @@ def search(store: Store, query: str, *, source: str | None = None, category: str
     ) for r in rows]
 
 
+def _korean_search(store: Store, query: str, *, source: str | None, category: str | None,
+                   since: str | date | None, until: str | date | None, limit: int) -> list[SearchHit]:
+    """Hits of a Hangul query in the Korean index, each with a snippet around its first match."""
+    match = korean_query(query)
+    try:
+        rows = korean_search_rows(store, match, WEIGHTS, source=source, category=category, since=since,
+                                  until=until, limit=limit)
+    except sqlite3.OperationalError as exc:
+        raise ValueError(f"cannot search for {query!r}: {exc}") from None
+    words = [inner for inner, _ in _QUOTED.findall(fts_query(query)) if has_hangul(inner)]
+    return [SearchHit(
+        id=r["id"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
+        category=r["category"], high_level=bool(r["high_level"]), first_seen_at=r["first_seen_at"],
+        removed_at=r["removed_at"], snippet=korean_snippet(r["body"] or r["teaser"] or r["title"], words),
+        rank=float(r["score"]), participants=json.loads(r["participants"] or "[]"),
+    ) for r in rows]
 
+
+def korean_snippet(text: str, words: list[str]) -> str:
+    """The text around the first of `words` found in it, the match between MARK_START and MARK_END (the start
+    of the text when none is found)."""
+    text = " ".join(text.split())
+    found = [(i, w) for w in words for i in [text.find(w)] if i >= 0]
+    if not found:
+        return text[: 2 * SNIPPET_CONTEXT] + ("…" if len(text) > 2 * SNIPPET_CONTEXT else "")
+    at, word = min(found)
+    start, end = max(0, at - SNIPPET_CONTEXT), min(len(text), at + len(word) + SNIPPET_CONTEXT)
+    return ("…" if start else "") + text[start:at] + MARK_START + word + MARK_END + text[at + len(word):end] + (
+        "…" if end < len(text) else "")

@@ -1,4 +1,8 @@
-"""Stories: the same text published by several outlets, with the first outlet and each one's lag."""
+"""Stories: the same text published by several outlets, with the first outlet and each one's lag.
+
+A Korean item and its English version (paired by `monitor.archive.pairing`) are one story too: the English
+outlet's lag behind the Korean one is the translation lag (`Story.translation_lag`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from monitor.store import Store
 from monitor.store.archive import story_candidates, url_sightings
+from monitor.store.korean import item_languages, translation_links
 
 #: Normalized characters of the body compared to find the same text under different titles.
 FINGERPRINT_CHARS = 200
@@ -20,7 +25,7 @@ MIN_BODY_CHARS = 80
 BODY_WINDOW = timedelta(days=3)
 
 _DATELINE = re.compile(r"^[^()\n]{0,80}\([A-Za-z .]{2,30}\)\s*[-\u2013\u2014]+\s*")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 
 
 @dataclass(frozen=True)
@@ -33,11 +38,13 @@ class StoryOutlet:
     url: str
     first_seen_at: str
     lag: timedelta
+    language: str | None = None
 
     @property
     def label(self) -> str:
-        """The source, with the outlet a mirror names."""
-        return f"{self.source} ({self.outlet})" if self.outlet else self.source
+        """The source, with the outlet a mirror names (and the language of a Korean item)."""
+        base = f"{self.source} ({self.outlet})" if self.outlet else self.source
+        return f"{base} [{self.language}]" if self.language == "ko" else base
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,15 @@ class Story:
     def first_seen_at(self) -> str:
         """When the story was first seen anywhere."""
         return self.outlets[0].first_seen_at
+
+    @property
+    def translation_lag(self) -> timedelta | None:
+        """How long after its first Korean outlet the story was first seen in English (None unless both)."""
+        korean = [o for o in self.outlets if o.language == "ko"]
+        english = [o for o in self.outlets if o.language == "en"]
+        if not korean or not english:
+            return None
+        return _parse(english[0].first_seen_at) - _parse(korean[0].first_seen_at)
 
 
 def body_fingerprint(body: str | None) -> str | None:
@@ -108,6 +124,8 @@ def stories(store: Store, *, since: str | date | None = None, limit: int = 50) -
         fp = body_fingerprint(r["body"])
         if fp:
             by_body.setdefault(fp, []).append(item_id)
+    for item_id, other in translation_links(store, set(items)):
+        groups.union(item_id, other)
     for ids in by_body.values():
         # Items come in order of first sighting: link each to the previous one when close enough in time.
         for a, b in itertools.pairwise(ids):
@@ -117,16 +135,18 @@ def stories(store: Store, *, since: str | date | None = None, limit: int = 50) -
     for item_id in items:
         members.setdefault(groups.find(item_id), []).append(item_id)
     urls = url_sightings(store, set(items))
+    languages = item_languages(store, {i for ids in members.values() if len(ids) > 1 for i in ids})
     result: list[Story] = []
     for ids in members.values():
-        story = _story(ids, items, urls)
+        story = _story(ids, items, urls, languages)
         if story is not None:
             result.append(story)
     result.sort(key=lambda s: s.first_seen_at, reverse=True)
     return result[: max(0, int(limit))]
 
 
-def _story(ids: list[int], items: dict[int, dict[str, str]], urls: dict[int, list[dict[str, str]]]) -> Story | None:
+def _story(ids: list[int], items: dict[int, dict[str, str]], urls: dict[int, list[dict[str, str]]],
+           languages: dict[int, str | None] | None = None) -> Story | None:
     """The story of a group of items, or None when only one outlet carried it."""
     seen: dict[tuple[str, str], tuple[str, int, str]] = {}  # (source, outlet) -> (first_seen_at, item, url)
     for item_id in ids:
@@ -141,8 +161,10 @@ def _story(ids: list[int], items: dict[int, dict[str, str]], urls: dict[int, lis
         return None
     ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], kv[0]))
     start = _parse(ordered[0][1][0])
+    langs = languages or {}
     outlets = [StoryOutlet(source=src, outlet=outlet or None, item_id=item_id, url=url, first_seen_at=ts,
-                           lag=_parse(ts) - start) for (src, outlet), (ts, item_id, url) in ordered]
+                           lag=_parse(ts) - start, language=langs.get(item_id))
+               for (src, outlet), (ts, item_id, url) in ordered]
     first_item = items[outlets[0].item_id]
     published = sorted(items[i]["published"] for i in ids if items[i]["published"])
     return Story(title=first_item["title"], published=published[0] if published else None,

@@ -175,12 +175,16 @@ def items(
     until: Annotated[str | None, typer.Option(help="Published (or first seen) on or before YYYY-MM-DD.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (0 = all).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    language: Annotated[str | None, typer.Option(help="Only items in this language (ko, en, ...).")] = None,
+    korean_only: Annotated[bool, typer.Option(
+        "--korean-only", help="Only Korean items with no English version 48 hours after they were seen.")] = False,
 ) -> None:
     """Stored items, newest first."""
     _check_choice("--category", category, CATEGORIES)
     s = settings()
     try:
-        rows = open_store(s).items(source=source, category=category, since=since, until=until, limit=limit or None)
+        rows = open_store(s).items(source=source, category=category, since=since, until=until, limit=limit or None,
+                                   language=language, korean_only=korean_only)
     except ValueError as exc:
         fail(str(exc))
     if as_json:
@@ -677,6 +681,18 @@ def ranks(
         print_json(rows)
         return
     render_ranks(rows, out)
+
+
+@app.command()
+def translations(
+    since: Annotated[str | None, typer.Option(help="Only Korean items first seen since YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Korean items paired with their English versions, and the translation lag."""
+    from monitor.cli.korean import show_translations
+
+    show_translations(open_store(settings()), since, limit, as_json, out)
 
 
 @app.command()

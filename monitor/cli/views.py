@@ -84,6 +84,8 @@ def render_stories(found: list[Story], console: Console) -> None:
     for n, story in enumerate(found):
         for i, o in enumerate(story.outlets):
             head = Text(f"{story.published or ''} {story.title}".strip(), style="bold") if i == 0 else Text("")
+            if i == 0 and story.translation_lag is not None:
+                head.append(f"\nEnglish {format_lag(story.translation_lag)} after Korean", style="dim")
             table.add_row(head, o.label, o.first_seen_at[:19].replace("T", " "), format_lag(o.lag),
                           end_section=i == len(story.outlets) - 1 and n < len(found) - 1)
     console.print(table)
@@ -235,3 +237,24 @@ def render_ranks(rows: list[dict[str, Any]], console: Console) -> None:
         table.add_row(safe(r["person"]), r["date"] or "-", r["kind"], f"{r['position']} of {r['of']}",
                       str(r["item_id"]), escape(safe(r["title"] or "")))
     console.print(table)
+
+
+def render_translations(rows: list[dict[str, Any]], console: Console) -> None:
+    """Print each Korean item with its English version and the translation lag (first sightings)."""
+    if not rows:
+        console.print("No Korean item has been paired with an English version.")
+        return
+    from datetime import datetime
+
+    from monitor.archive.stories import format_lag
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("Korean", "English", "Lag"):
+        table.add_column(col, ratio=1 if col != "Lag" else None, no_wrap=col == "Lag")
+    for r in rows:
+        lag = datetime.fromisoformat(r["en_first_seen_at"]) - datetime.fromisoformat(r["ko_first_seen_at"])
+        shown = format_lag(lag) if lag.total_seconds() >= 0 else "-" + format_lag(-lag).lstrip("+") + " (English first)"
+        table.add_row(Text(f"#{r['ko_id']} {safe(r['ko_title'])}\n{safe(r['ko_source'])}"),
+                      Text(f"#{r['en_id']} {safe(r['en_title'])}\n{safe(r['en_source'])}"), shown)
+    console.print(table)
+    console.print(f"{len(rows)} pair(s)", style="dim")

@@ -27,9 +27,10 @@ from monitor.alerts.signals import NewItem as SignalItem
 from monitor.alerts.signals import record_item
 from monitor.classify import Classifier
 from monitor.config import Settings
+from monitor.language import detect_language
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.sources.dates import parse_date
-from monitor.store import Store, runs, utcnow
+from monitor.store import Store, korean, runs, utcnow
 
 Format = Literal["auto", "jsonl", "csv"]
 #: Rows per transaction: a crash loses at most this many, and the next import stores them (rows already stored
@@ -245,6 +246,7 @@ def _store(settings: Settings, store: Store, classifier: Classifier, batch: list
                 runs.add_url(db, row.url, runs.item_id_of_key(db, key), row.source, row.source, now)
                 continue
             runs.add_url(db, row.url, item_id, row.source, row.source, now)
+            korean.set_language(db, item_id, detect_language(row.title, row.text, None))
             outcome.stored += 1
             outcome.alerts += record_item(db, settings, channels, classifier.gazetteer, SignalItem(
                 item_id, row.title, row.text, row.published, row.url, row.source, cls.category), cls, now, live=False)

@@ -20,6 +20,7 @@ from monitor.ingest.catchup import walk_back
 from monitor.ingest.fetch import Fetcher, FetchError
 from monitor.ingest.netpolicy import OriginPolicy
 from monitor.ingest.redact import redact_text, strip_userinfo
+from monitor.language import detect_language
 from monitor.logging import get_logger
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
@@ -27,7 +28,7 @@ from monitor.runtime.metrics import observe_run
 from monitor.sources import adapter_kind, get_adapter
 from monitor.sources.base import Adapter
 from monitor.sources.paging import PageRequest
-from monitor.store import Store, Tx, coverage, iso, runs, utcnow
+from monitor.store import Store, Tx, coverage, iso, korean, runs, utcnow
 from monitor.store.outbox import enqueue
 
 log = get_logger("pipeline")
@@ -523,6 +524,7 @@ def _insert_new(ctx: Context, db: Tx, src: SourceSettings, p: _Planned, cls: Cla
     summary.alerts += record_item(db, ctx.settings, ctx.channels, ctx.ready_classifier.gazetteer, SignalItem(
         item_id, _title_of(p), _text_of(p) or None, _published(p), p.url, src.name, cls.category), cls, now,
         live=p.live)
+    korean.set_language(db, item_id, detect_language(title, body or entry.teaser, src.language))
     if cls.category == "meeting":
         summary.alerts += queue_meeting(db, ctx.settings.alerts.rules, ctx.channels, item_id, _title_of(p),
                                         _published(p), cls, now, live=p.live)

@@ -8,12 +8,17 @@ from types import TracebackType
 
 from monitor.alerts.dispatch import Dispatcher, DispatchSummary
 from monitor.alerts.signals import check_absences
+from monitor.archive.pairing import PassCheck
+from monitor.archive.pairing import check as languages_check
 from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, RunSummary
+from monitor.logging import get_logger
 from monitor.runtime.instance import InstanceLock
 from monitor.runtime.metrics import start as start_metrics
 from monitor.runtime.metrics import stop as stop_metrics
 from monitor.runtime.runner import close_context, enabled_sources, open_context, run_all
+
+log = get_logger("app")
 
 
 class Poller:
@@ -38,10 +43,23 @@ class Poller:
 
     def poll(self, names: list[str] | None = None) -> list[RunSummary]:
         """One pass over the enabled sources (or those named), hosts in parallel; then the absences of the
-        people followed are checked."""
+        people followed are checked, and Korean items paired with their English versions."""
         summaries = run_all(self.ctx, self.sources(names))
         check_absences(self.ctx.store, self.settings, self.ctx.channels)
+        self.check_languages()
         return summaries
+
+    def check_languages(self) -> PassCheck | None:
+        """Pair Korean items with their English versions and mark those left "Korean only" (logged, never
+        raised: a failure here never loses the pass)."""
+        try:
+            result = languages_check(self.ctx.store)
+        except Exception:
+            log.exception("languages check failed")
+            return None
+        if result.pairs or result.korean_only:
+            log.info("languages check", pairs=len(result.pairs), korean_only=len(result.korean_only))
+        return result
 
     def sources(self, names: list[str] | None = None) -> list[SourceSettings]:
         """The sources a pass polls: every enabled one, or those named (ConfigError for an unknown name)."""

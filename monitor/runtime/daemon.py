@@ -28,6 +28,8 @@ from monitor.runtime.sdnotify import Notifier
 
 log = get_logger("daemon")
 HEARTBEAT_SECONDS = 5.0
+#: How often Korean items are paired with their English versions and marked "Korean only" (Poller.check_languages).
+LANGUAGES_SECONDS = 300.0
 #: How long a stop waits for the jobs under way (a fetch, a delivery) before the process exits without them.
 #: Their work is not committed and is done again at the next start (systemd's stop timeout is 45 s).
 STOP_GRACE_SECONDS = 7.0
@@ -131,6 +133,9 @@ class Daemon:
         if queue_digest(self.ctx.store, self.ctx.channels, self.settings.alerts.rules.digest_minutes):
             self.dispatcher.run_once()
 
+    def _languages_job(self) -> None:
+        self.poller.check_languages()
+
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()
 
@@ -168,6 +173,7 @@ class Daemon:
         if digest:
             add(self._job(self._digest_job, "digest"), IntervalTrigger(minutes=digest), id="digest")
         add(self._heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat", next_run_time=now)
+        add(self._job(self._languages_job, "languages"), IntervalTrigger(seconds=LANGUAGES_SECONDS), id="languages")
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         # only the event: a signal handler may run in the middle of anything the main thread does (an import,

@@ -4,13 +4,15 @@ Listings: `main h5 > a[href*=/article/detail/]` + `<span><nobr>[2026.7.19.]</nob
 `ul.article-link li > a` with `span.publish-time` inside the link (q). Articles: first non-empty `h1` in
 `<article>` and its direct `<p>` siblings, dated by the dateline (detail); `div.article-main-title`,
 `div.content-wrapper > p` and `span.publish-time` (q). An empty `<main>` is a session/layout problem.
+The Korean edition (`/kp/`) has the same markup; its articles are dated by the Korean dateline
+`(평양 10월 14일발 조선중앙통신)`, dropped from the body when it is a paragraph of its own.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources.common import TAG_A, blocked_reason, new_entry, parse_html, resolver, select, select_first
-from monitor.sources.dates import parse_dateline, parse_dotted
+from monitor.sources.dates import infer_year, parse_dateline, parse_dotted
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.paging import PageRequest
 from monitor.sources.text import node_text, strip_end_mark, tidy_text
@@ -33,6 +35,17 @@ _TITLE_PREFIX = re.compile(r"^(?:KCNA|조선중앙통신)\s*\|\s*(?:Article\s*\|
 
 
 _DIGIT = re.compile(r"\d")
+# The Korean edition's dateline: (평양 10월 14일발 조선중앙통신), at the start of the first paragraph or alone in it.
+_KO_DATELINE = re.compile(r"^\s*\(\s*[\uac00-\ud7a3]{1,12}\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*발?\s*"
+                          r"[\uac00-\ud7a3 ]{2,20}\)")
+_KO_DATELINE_ONLY = re.compile(_KO_DATELINE.pattern + r"\s*$")
+
+
+def korean_dateline(text: str, captured: datetime) -> date | None:
+    """The date of a Korean dateline `(평양 10월 14일발 조선중앙통신)`: month and day, the year inferred from the
+    capture date as for the English dateline."""
+    m = _KO_DATELINE.match(text[:200])
+    return infer_year(int(m.group(1)), int(m.group(2)), captured) if m else None
 
 
 def strip_trailing_stamp(title: str) -> str:
@@ -235,6 +248,10 @@ def _detail_article(doc: Document, parser: LexborHTMLParser, article: Any) -> Ar
     if not paras and container is not article:
         paras = _direct_paragraphs(article)
     published = parse_dateline(paras[0], doc.fetched_at) if paras else None
+    if published is None and paras:
+        published = korean_dateline(paras[0], doc.fetched_at)
+        if published is not None and _KO_DATELINE_ONLY.match(paras[0]):
+            paras.pop(0)  # a paragraph of its own holding only the dateline: the date is kept, not the text
     if published is None:
         stamp = select_first(article, "span.publish-time")
         published = parse_dotted(stamp.text()) if stamp is not None else None
@@ -243,7 +260,8 @@ def _detail_article(doc: Document, parser: LexborHTMLParser, article: Any) -> Ar
     if not paras:
         warnings.append("article has no paragraphs (photo or video item?)")
     if published is None:
-        warnings.append("no date: no dateline such as 'Pyongyang, September 10 (KCNA) --'")
+        warnings.append("no date: no dateline such as 'Pyongyang, September 10 (KCNA) --' or "
+                        "'(평양 9월 10일발 조선중앙통신)'")
     return Article(title=title or _page_title(parser), body="\n".join(paras), published=published,
                    warnings=warnings)
 

@@ -7,6 +7,8 @@ dated by `div.ArticleMenuDate` (`Feb. 11,&nbsp;Juche 111 (2022)&nbsp;&nbsp;Frida
 `.news_Title`, `span.NewsDate`, `p.ArticleContent`. 2025: articles `#articleContent` / `#ContDIV` with
 `p.TitleP` (or `.RevoTitleP`) and `p.TextP`, dated by `#article-date` (`Feb. 19, 2026 Thursday [Photo]`);
 listings as 2022 but inside `#RevoListDIV`, `#ThemeListDIV` or `#revoList`.
+The Korean edition (`/ko/`) shares the markup; its page dates may be written in Korean
+(`주체115(2026)년 2월 19일 목요일`), read as well as the English ones.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from monitor.sources.common import (
     select,
     select_first,
 )
-from monitor.sources.dates import parse_dotted, parse_named
+from monitor.sources.dates import parse_dotted, parse_korean, parse_named
 from monitor.sources.limits import MAX_ENTRIES, bounded_article, bounded_listing
 from monitor.sources.paging import PageRequest
 from monitor.sources.text import node_text
@@ -238,7 +240,7 @@ def _article_old(doc: Document, parser: LexborHTMLParser) -> Article:
             continue
         paras.append(text)
     stamp = select_first(parser, "div.ArticleMenuDate")
-    published = parse_named(stamp.text()) if stamp is not None else None
+    published = _page_date(stamp.text()) if stamp is not None else None
     return _finish(doc, title, paras, published, "rodong-old")
 
 
@@ -247,7 +249,7 @@ def _article_2022(doc: Document, parser: LexborHTMLParser) -> Article:
     title = node_text(head) if head is not None else ""
     paras = [t for t in (node_text(p) for p in select(parser, "p.ArticleContent")) if t]
     stamp = select_first(parser, ".NewsDate")
-    published = parse_dotted(stamp.text()) if stamp is not None else None
+    published = _page_date(stamp.text()) if stamp is not None else None
     return _finish(doc, title, paras, published, "rodong-2022")
 
 
@@ -256,8 +258,14 @@ def _article_2025(doc: Document, parser: LexborHTMLParser, content: Any) -> Arti
     title = node_text(head) if head is not None else ""
     paras = [t for t in (node_text(p) for p in select(content, "p.TextP")) if t]
     stamp = select_first(parser, "#article-date")
-    published = parse_named(stamp.text()) if stamp is not None else None
+    published = _page_date(stamp.text()) if stamp is not None else None
     return _finish(doc, title, paras, published, "rodong-2025")
+
+
+def _page_date(text: str) -> date | None:
+    """An article's date in English (`Feb. 19, 2026 Thursday`) or as the Korean edition writes it
+    (`주체115(2026)년 2월 19일 목요일`, `2026.2.19.`)."""
+    return parse_named(text) or parse_korean(text) or parse_dotted(text)
 
 
 def make(options: Mapping[str, Any]) -> RodongAdapter:

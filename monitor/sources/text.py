@@ -105,6 +105,16 @@ def _walk(node: Any, out: list[str], skip: Callable[[Any], bool] | None, limit: 
             stack.append((child.iter(include_text=True), False))
 
 
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _words_touch(before: str, after: str) -> bool:
+    """Whether two characters on either side of a name's tag would glue two words: letters or digits, unless
+    both are Hangul (Korean writes a name and its title or ending as one word: 김정은동지께서)."""
+    return before.isalnum() and after.isalnum() and not (_is_hangul(before) and _is_hangul(after))
+
+
 def _join_names(pieces: str) -> str:
     """Join text split at name boundaries, adding a space only where two words would touch."""
     parts = pieces.split(_SEP)
@@ -113,7 +123,7 @@ def _join_names(pieces: str) -> str:
     for part in parts[1:]:
         if not part:
             continue
-        if last.isalnum() and part[0].isalnum():
+        if _words_touch(last, part[0]):
             out.append(" ")
         out.append(part)
         last = part[-1]
@@ -143,6 +153,6 @@ def _touching(raw: str) -> bool:
         i = raw.find(_SEP, start)
         if i < 0:
             return False
-        if 0 < i < len(raw) - 1 and raw[i - 1].isalnum() and raw[i + 1].isalnum():
+        if 0 < i < len(raw) - 1 and _words_touch(raw[i - 1], raw[i + 1]):
             return True
         start = i + 1

@@ -15,7 +15,7 @@ from monitor.store.filters import item_filters
 
 BUSY_TIMEOUT_MS = 10_000
 #: How many migrations `schema` holds (a test checks it): a database whose user_version says so is current.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: The items columns held by the full-text index `items_fts` (schema m002).
 FTS_COLUMNS = "title, teaser, body, participants"
 
@@ -249,10 +249,12 @@ class Store:
         }
 
     def items(self, *, source: str | None = None, category: str | None = None, since: str | None = None,
-              until: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+              until: str | None = None, limit: int | None = None, language: str | None = None,
+              korean_only: bool = False) -> list[dict[str, Any]]:
         """Items newest first, in the `items --json` shape; `since`/`until` are days of publication (or first
         sight when undated), inclusive; ValueError when a date is not YYYY-MM-DD."""
-        where, params = item_filters(source=source, category=category, since=since, until=until)
+        where, params = item_filters(source=source, category=category, since=since, until=until,
+                                     language=language, korean_only=korean_only)
         sql = "SELECT * FROM items i"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -282,5 +284,7 @@ def item_json(row: dict[str, Any]) -> dict[str, Any]:
         "published": row["published"], "category": row["category"], "high_level": bool(row["high_level"]),
         "participants": json.loads(row["participants"] or "[]"), "first_seen_at": row["first_seen_at"],
         "countries": json.loads(row["countries"] or "[]"), "outlet": row["outlet"], "event_id": row["event_id"],
-        "removed_at": row["removed_at"],
+        "removed_at": row["removed_at"], "language": row.get("language"),
+        "translation_id": row.get("translation_id"),
+        "korean_only": bool(row.get("korean_only_at")) and row.get("translation_id") is None,
     }

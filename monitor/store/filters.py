@@ -22,8 +22,11 @@ def day_text(value: str | date | None, name: str) -> str | None:
 
 
 def item_filters(*, source: str | None = None, category: str | None = None, since: str | date | None = None,
-                 until: str | date | None = None) -> tuple[list[str], list[Any]]:
-    """SQL conditions on the items alias `i` and their parameters; `since` and `until` are inclusive days."""
+                 until: str | date | None = None, language: str | None = None,
+                 korean_only: bool = False) -> tuple[list[str], list[Any]]:
+    """SQL conditions on the items alias `i` and their parameters; `since` and `until` are inclusive days;
+    `language` an item language ('ko', 'en'), `korean_only` the Korean items with no English version that were
+    marked "Korean only"."""
     where: list[str] = []
     params: list[Any] = []
     if source:
@@ -32,6 +35,11 @@ def item_filters(*, source: str | None = None, category: str | None = None, sinc
     if category:
         where.append("i.category = ?")
         params.append(category)
+    if language:
+        where.append("i.language = ?")
+        params.append(language)
+    if korean_only:
+        where.append("i.korean_only_at IS NOT NULL AND i.translation_id IS NULL")
     lo, hi = day_text(since, "since"), day_text(until, "until")
     if lo:
         where.append(f"{ITEM_DAY} >= ?")

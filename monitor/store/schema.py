@@ -273,3 +273,29 @@ def m007_signals(db: Database) -> None:
         "ON DELETE CASCADE, matched_at TEXT NOT NULL, PRIMARY KEY (watch, item_id))",
     ):
         db.execute(sql)
+
+
+@migrations()
+def m008_item_language(db: Database) -> None:
+    """Each item's language (`items.language`: 'ko', 'en', ...), its version in the other language
+    (`translation_id`, both ways, with the pairing's `translation_score`), when a Korean item with no English version
+    was marked "Korean only" (`korean_only_at`), and `items_ko_fts`: the full-text index of Korean items whose
+    Hangul is stored as syllable pairs, so that a stem finds its inflected forms. Existing items get their
+    language from their text, and the Korean ones are indexed."""
+    from monitor.store.database import Tx
+    from monitor.store.korean import KO_FTS_CREATE, backfill_languages
+
+    for sql in (
+        "ALTER TABLE items ADD COLUMN language TEXT",
+        "ALTER TABLE items ADD COLUMN translation_id INTEGER",
+        "ALTER TABLE items ADD COLUMN translation_score REAL",
+        "ALTER TABLE items ADD COLUMN korean_only_at TEXT",
+        "CREATE INDEX items_language ON items(language, first_seen_at)",
+        "CREATE INDEX items_translation ON items(translation_id)",
+        KO_FTS_CREATE,
+        "CREATE TRIGGER items_ko_fts_ad AFTER DELETE ON items BEGIN "
+        "DELETE FROM items_ko_fts WHERE rowid = old.id; "
+        "UPDATE items SET translation_id = NULL, translation_score = NULL WHERE translation_id = old.id; END",
+    ):
+        db.execute(sql)
+    backfill_languages(Tx(db.conn))
