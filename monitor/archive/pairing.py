@@ -151,7 +151,11 @@ def pair_new(tx: Tx, now: datetime) -> list[tuple[int, int, float]]:
     korean = [side(r) for r in ko_store.unpaired(tx, "ko", since)]
     if not korean:
         return []
-    english = [side(r) for r in ko_store.unpaired(tx, "en", iso(now - PAIR_WINDOW - timedelta(days=2)))]
+    days = [k.day for k in korean if k.day is not None]
+    if not days:
+        return []
+    span = ((min(days) - timedelta(days=1)).isoformat(), (max(days) + timedelta(days=1)).isoformat())
+    english = [side(r) for r in ko_store.unpaired(tx, "en", iso(now - PAIR_WINDOW - timedelta(days=2)), span)]
     pairs = best_pairs(korean, english)
     for kid, eid, score in pairs:
         ko_store.pair(tx, kid, eid, score)

@@ -91,10 +91,16 @@ PAIR_COLUMNS = ("i.id, i.title, i.body, i.teaser, i.published, i.first_seen_at, 
                 "i.countries, i.event_id, i.language, i.translation_id, i.source")
 
 
-def unpaired(tx: Tx, language: str, seen_since: str) -> list[dict[str, Any]]:
-    """Items in `language` with no version in the other language, first seen at `seen_since` or later."""
-    return tx.query(f"SELECT {PAIR_COLUMNS} FROM items i WHERE i.language = ? AND i.translation_id IS NULL "
-                    "AND i.first_seen_at >= ? ORDER BY i.first_seen_at, i.id", [language, seen_since])
+def unpaired(tx: Tx, language: str, seen_since: str, published: tuple[str, str] | None = None,
+             ) -> list[dict[str, Any]]:
+    """Items in `language` with no version in the other language, first seen at `seen_since` or later (and
+    published within the `published` days, inclusive, when given: an archive imported yesterday is not read)."""
+    if published is None:
+        return tx.query(f"SELECT {PAIR_COLUMNS} FROM items i WHERE i.language = ? AND i.translation_id IS NULL "
+                        "AND i.first_seen_at >= ? ORDER BY i.first_seen_at, i.id", [language, seen_since])
+    return tx.query(f"SELECT {PAIR_COLUMNS} FROM items i INDEXED BY items_published WHERE i.published BETWEEN ? AND ? "
+                    "AND i.language = ? AND i.translation_id IS NULL AND i.first_seen_at >= ? "
+                    "ORDER BY i.first_seen_at, i.id", [published[0], published[1], language, seen_since])
 
 
 def pair(tx: Tx, korean_id: int, english_id: int, score: float) -> None:

@@ -246,7 +246,7 @@ def m006_coverage(db: Database) -> None:
             updated_at TEXT NOT NULL
         )""",
         "CREATE INDEX item_urls_source ON item_urls(source, item_id)",
-        "CREATE INDEX items_source ON items(source)",
+        "CREATE INDEX items_source ON items(source, category)",
     ):
         db.execute(sql)
 
