@@ -1,0 +1,283 @@
+"""The classifier for Korean text in DPRK orthography: the rules of labels.md read from Hangul, with the Korean
+gazetteer (states, offices, officials mapped to their canonical romanized names) and the morphological analyser's
+meeting cues (monitor/classify/korean_morph.py)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import TYPE_CHECKING
+
+from monitor.classify import korean_morph as morph
+from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer
+from monitor.classify.korean_gazetteer import PARTICLES, Hit, KoreanGazetteer, is_hangul, load_korean
+
+if TYPE_CHECKING:
+    from monitor.classify.classifier import Category, Classification
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN = re.compile(r"[A-Za-z]")
+_TITLE_LIMIT = 1000
+_LEAD_LIMIT = 700
+# "(평양 9월 3일발 조선중앙통신)", "【평양 9월 3일발 조선중앙통신】": the dateline before the lead
+_DATELINE = re.compile(r"^\s*[(\[【〔]\s*[^)\]】〕]{0,40}?발\s*[^)\]】〕]{0,20}[)\]】〕]\s*")
+_SENTENCE_END = re.compile(r"(?<=[\uac00-\ud7a3])\.(?:\s+|$)|(?<=[다])\s*\n")
+_LEADERS = ("Kim Jong Un", "Kim Jong Il", "Kim Il Sung")
+
+# words that show the other side comes from abroad
+FOREIGN_SIDE = ("대표단", "대사", "대사관", "외국", "손님", "사절", "특사", "귀빈", "국빈", "방문단", "외교", "령사",
+                "친선", "국제기구", "대표부")
+# Koreans living abroad: not a foreign side (labels.md; README rule 4)
+OVERSEAS = ("총련", "재일", "재중", "재미", "해외동포", "해외교포", "재외동포", "동포", "조선인총련합회", "조청")
+# genres of foreign relations that are not meetings, in a title
+DIPLOMATIC_GENRE = ("축전", "답전", "축하편지", "축하문", "편지", "전문", "조전", "조의", "위문", "성명", "대변인",
+                    "론평", "비망록", "공보", "신임장", "꽃바구니", "화환", "조약", "협정", "의정서", "련대성",
+                    "기자회견", "대답", "외무성", "국방성", "외교", "친선")
+TRAVEL = ("도착", "출발", "떠나", "귀국", "환영", "환송", "참관", "방문")
+# a statement (담화 발표) is a diplomatic genre when it is about foreign states
+STATEMENT = ("담화 발표", "담화를 발표", "담화발표")
+SPORT = ("경기", "선수권", "올림픽", "축구", "탁구", "권투", "역기", "마라손", "배구", "롱구", "체육대회", "선수들")
+# the heads of the DPRK's reported world: items on it are reports on foreign countries (diplomatic)
+ABROAD = ("세계", "국제", "외신", "해외", "각국", "나라들")
+
+
+def is_korean(title: str, text: str | None) -> bool:
+    """Whether an item is written in Korean: its title and the start of its text hold more Hangul than Latin."""
+    if _HANGUL.search(title) is None and (not text or _HANGUL.search(text, 0, 400) is None):
+        return False
+    sample = title + " " + (text or "")[:400]
+    return len(_HANGUL.findall(sample)) * 2 > len(_LATIN.findall(sample))
+
+
+def korean_lead(text: str | None) -> str:
+    """The first real paragraph of a Korean text, its dateline cut, at most ~700 characters."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text[:4000])
+    for para in re.split(r"\n\s*\n|\n", text):
+        para = _DATELINE.sub("", " ".join(para.split()))
+        if len(para) >= 15:
+            return para[:_LEAD_LIMIT]
+    return _DATELINE.sub("", " ".join(text.split()))[:_LEAD_LIMIT]
+
+
+def sentences(lead: str) -> list[str]:
+    """The sentences of a lead (cut after a full stop that ends a Hangul word)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(lead):
+        part = lead[start:m.start()].strip()
+        if part:
+            out.append(part)
+        start = m.end()
+    rest = lead[start:].strip()
+    if rest:
+        out.append(rest)
+    return out or [lead]
+
+
+def _contains(text: str, words: tuple[str, ...]) -> str | None:
+    return next((w for w in words if w in text), None)
+
+
+class KoreanClassifier:
+    """Classifies Korean items by the rules of labels.md; participants come out romanized (and in Hangul)."""
+
+    def __init__(self, english: Gazetteer, korean: KoreanGazetteer | None = None) -> None:
+        self.english = english
+        self.gaz = korean if korean is not None else load_korean(english)
+
+    def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
+        """Classify one Korean item from its title and text (lead or body)."""
+        t = " ".join(unicodedata.normalize("NFC", (title or "")[:_TITLE_LIMIT]).split())
+        lead = korean_lead(text)
+        sents = sentences(lead) if lead else [""]
+        return _Decision(self, t, lead, sents, published).decide()
+
+
+class _Decision:
+    """One Korean item being decided: its parts found once."""
+
+    def __init__(self, kc: KoreanClassifier, title: str, lead: str, sents: list[str], when: date | None) -> None:
+        self.kc, self.gaz, self.eng, self.when = kc, kc.gaz, kc.english, when
+        self.title, self.lead, self.sentence = title, lead, sents[0]
+        self.later = sents[1:4]
+        self.th = self.gaz.scan(title)
+        self.sh = self.gaz.scan(self.sentence)
+        self.reasons: list[str] = []
+
+    # ---------------------------------------------------------------- what the gazetteer found
+    def _foreign_countries(self, hits: list[Hit]) -> list[str]:
+        return _ordered([h.value for h in hits if h.kind == "country" and h.value != DPRK])
+
+    def _people(self, hits: list[Hit]) -> list[Hit]:
+        return [h for h in hits if h.kind == "name" and self.eng.present(h.value, self.when)]
+
+    def _foreign_people(self, hits: list[Hit]) -> list[Hit]:
+        return [h for h in self._people(hits) if self.gaz.country_of(h.value) not in ("", DPRK)]
+
+    def decide(self) -> Classification:
+        """The classification of the item."""
+        title, sentence = self.title, self.sentence
+        title_foreign = self._foreign_countries(self.th)
+        both = title + " " + sentence
+        overseas = _contains(both, OVERSEAS)
+        to_come = morph.future(title)
+        cue = None if to_come else morph.meeting_cue(title)
+        strong = cue is not None
+        cue_text = f"meeting words in title: {cue!r}" if cue else ""
+        genre = _contains(title, DIPLOMATIC_GENRE) or _contains(title, TRAVEL) or _contains(title, STATEMENT)
+        if not cue and not to_come and not genre:
+            lead_cue = morph.meeting_cue(sentence)
+            if lead_cue is None:
+                for later in self.later:  # "..., 접견하시였다" in a later sentence of the lead
+                    lead_cue = morph.meeting_cue(later)
+                    if lead_cue is not None:
+                        self.sentence, self.sh = later, self.gaz.scan(later)
+                        sentence, both = later, title + " " + later
+                        break
+            if lead_cue is not None:
+                cue = lead_cue
+                cue_text = f"meeting words in lead: {lead_cue!r}"
+        if cue:
+            people = self._people(self.th) + self._people(self.sh) if strong else \
+                self._people(self.sh) or self._people(self.th)
+            foreign_people = [p for p in people if self.gaz.country_of(p.value) not in ("", DPRK)]
+            principal_foreign = self._foreign_countries(self.sh)
+            side_word = _contains(both, FOREIGN_SIDE)
+            foreign_side = bool(title_foreign or foreign_people or principal_foreign or
+                                (side_word and (strong or principal_foreign)))
+            embassy_banquet = cue == "연회" and "대사관" in both and not any(p.value in _LEADERS for p in people)
+            if foreign_side and not embassy_banquet and not (overseas and not foreign_people):
+                self.reasons.append(cue_text)
+                return self._meeting(people, title_foreign, principal_foreign, strong)
+            self.reasons.append(cue_text + (", but with Koreans abroad (not a foreign side)" if overseas
+                                            else ", but held by an embassy" if embassy_banquet
+                                            else ", but no foreign side"))
+        return self._other(title_foreign, overseas, bool(cue_text))
+
+    # ---------------------------------------------------------------- meeting
+    def _meeting(self, people: list[Hit], title_foreign: list[str], principal_foreign: list[str],
+                 strong: bool) -> Classification:
+        eng, when = self.eng, self.when
+        names = _ordered([p.value for p in people])
+        hangul = {p.value: p.written for p in people}
+        anonymous: list[tuple[str, str]] = []
+        high_titles: list[str] = []
+        for text, hits in ((self.title, self.th), (self.sentence, self.sh)):
+            for k, h in enumerate(hits):
+                if h.kind != "title" or not _title_stands(text, hits, k):
+                    continue
+                info = self.gaz.titles[h.value]
+                country = _country_before(text, hits, k)
+                owned = k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2
+                if info.rank in HIGH_RANKS and (country or owned):
+                    high_titles.append(h.value)
+                if info.office and country and not owned and info.rank in HIGH_RANKS:
+                    holder = eng.holder(country, info.office, when)
+                    if holder and holder not in names:
+                        anonymous.append((holder, country))
+                        names.append(holder)
+        participants = names
+        pc = {n: self.gaz.country_of(n) for n in participants}
+        pc.update(dict(anonymous))
+        high_people = [n for n in participants if n == "Kim Jong Un" or (eng.rank_of(n, when) or "") in HIGH_RANKS
+                       or self.gaz.extra.get(n, {}).get("rank") in HIGH_RANKS]
+        high = bool(high_people or high_titles)
+        if high_people:
+            self.reasons.append("high level: " + ", ".join(high_people))
+        elif high_titles:
+            self.reasons.append("high level by title: " + ", ".join(high_titles[:3]))
+        else:
+            self.reasons.append("below minister rank")
+        if anonymous:
+            self.reasons.append("office holders from gazetteer: " + ", ".join(h for h, _ in anonymous))
+        home = DPRK in pc.values() or any(h.kind == "country" and h.value == DPRK for h in (*self.th, *self.sh))
+        countries = _ordered([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
+        self.reasons.append("participants: " + (", ".join(participants) or "none named"))
+        conf = 0.95 if strong and participants else 0.8 if strong else 0.7
+        return _result("meeting", high, participants, countries, pc, conf, self.reasons,
+                       [hangul.get(n) or self.gaz.hangul_of.get(n, "") for n in participants])
+
+    # ---------------------------------------------------------------- diplomatic or domestic
+    def _other(self, title_foreign: list[str], overseas: str | None, had_cue: bool) -> Classification:
+        title, sentence = self.title, self.sentence
+        principal_foreign = self._foreign_countries(self.sh)
+        countries = _ordered([*title_foreign, *principal_foreign])
+        sport = _contains(title, SPORT)
+        cues: list[str] = []
+        if overseas:
+            cues.append(f"Koreans abroad: {overseas!r}")
+        if (hit := _contains(title, DIPLOMATIC_GENRE)) and (title_foreign or principal_foreign or
+                                                             self._foreign_people(self.th) or
+                                                             _contains(title + sentence, FOREIGN_SIDE)):
+            cues.append(f"foreign-relations genre: {hit!r}")
+        if (hit := _contains(title, STATEMENT)) and (title_foreign or principal_foreign):
+            cues.append(f"statement on foreign states: {hit!r}")
+        travel = _contains(title, TRAVEL)
+        if travel and (title_foreign or principal_foreign or _contains(title + sentence, FOREIGN_SIDE)):
+            cues.append(f"travel: {travel!r}")
+        if title_foreign and not sport:
+            cues.append(f"foreign state in title: {', '.join(title_foreign)}")
+        elif not cues and (named := self._foreign_people(self.th)):
+            cues.append(f"foreign official in title: {named[0].value}")
+        if not cues and not sport and (hit := _contains(title, ABROAD)) and principal_foreign:
+            cues.append(f"abroad: {hit!r}")
+        if not cues and not sport:
+            lead_foreign = self._foreign_countries(self.gaz.scan(self.lead)) if self.lead else []
+            if principal_foreign or len(lead_foreign) >= 2:
+                cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")
+                countries = countries or lead_foreign[:3]
+        if cues and not (sport and not overseas and not any(c.startswith("travel") for c in cues)):
+            self.reasons.extend(cues)
+            weak = all(c.startswith(("foreign states in lead", "abroad")) for c in cues)
+            return _result("diplomatic", False, [], countries, {}, 0.65 if weak else 0.9, self.reasons, [])
+        if sport:
+            self.reasons.append(f"sport: {sport!r}")
+        self.reasons.append("no foreign-relations cue")
+        return _result("domestic", False, [], [], {}, 0.7 if had_cue else 0.9, self.reasons, [])
+
+
+def _title_stands(text: str, hits: list[Hit], k: int) -> bool:
+    """Whether an office found in a text is one ("외무상을", "대사 박응섭"), not the start of another word ("장관을
+    이루었다" is a sight, "수상자" a prize winner): nothing but particles after it, and a state, a body or a space
+    before it."""
+    h = hits[k]
+    j = h.end
+    while j < len(text) and is_hangul(text[j]):
+        j += 1
+    rest = text[h.end:j]
+    if rest not in PARTICLES and not (k + 1 < len(hits) and hits[k + 1].start == h.end):
+        return False
+    if h.start == 0 or not is_hangul(text[h.start - 1]):
+        return True
+    return (k > 0 and hits[k - 1].end == h.start) or text[h.start - 1] in "성부원회국당군"
+
+
+def _country_before(text: str, hits: list[Hit], k: int) -> str:
+    """The state an office belongs to: the state named just before it ("벨라루씨공화국 외무상")."""
+    h = hits[k]
+    for j in range(k - 1, -1, -1):
+        prev = hits[j]
+        if prev.kind == "name":
+            return ""
+        if prev.kind == "country":
+            return prev.value if h.start - prev.end <= 12 else ""
+    return ""
+
+
+def _ordered(items: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in items:
+        if i and i not in out:
+            out.append(i)
+    return out
+
+
+def _result(category: Category, high: bool, participants: list[str], countries: list[str], pc: dict[str, str],
+            confidence: float, reasons: list[str], hangul: list[str]) -> Classification:
+    from monitor.classify.classifier import Classification
+
+    return Classification(category, high, participants, countries, pc, confidence, reasons,
+                          participants_hangul=hangul)
