@@ -30,10 +30,16 @@ FOREIGN_SIDE = ("대표단", "대사", "대사관", "외국", "손님", "사절"
                 "친선", "국제기구", "대표부")
 # Koreans living abroad: not a foreign side (labels.md; README rule 4)
 OVERSEAS = ("총련", "재일", "재중", "재미", "해외동포", "해외교포", "재외동포", "동포", "조선인총련합회", "조청")
-# genres of foreign relations that are not meetings, in a title
-DIPLOMATIC_GENRE = ("축전", "답전", "축하편지", "축하문", "편지", "전문", "조전", "조의", "위문", "성명", "대변인",
-                    "론평", "비망록", "공보", "신임장", "꽃바구니", "화환", "조약", "협정", "의정서", "련대성",
-                    "기자회견", "대답", "외무성", "국방성", "외교", "친선")
+# genres of foreign relations that are not meetings, in a title: messages (a word of their own: "예술축전" is a
+# festival), statements, floral baskets
+MESSAGES = ("축전", "답전", "축하편지", "축하문", "편지", "전문", "조전", "조의", "위문", "감사전문")
+NOT_MEETING = ("성명", "론평", "비망록", "꽃바구니", "화환", "기자회견")
+# other words of foreign relations in a title
+DIPLOMATIC_GENRE = ("대변인", "공보", "신임장", "조약", "협정", "의정서", "련대성", "대답", "외무성", "국방성", "외교",
+                    "친선", *MESSAGES, *NOT_MEETING)
+# who speaks for the state: a statement of theirs is about foreign states (labels.md)
+SPEAKERS = ("외무성", "대변인", "외무상", "국방성", "김여정", "부상", "대표부", "군축", "외교")
+WEATHER = ("태풍", "기상", "날씨", "폭우", "큰물", "가물", "장마", "황사")
 TRAVEL = ("도착", "출발", "떠나", "귀국", "환영", "환송", "참관", "방문")
 # a statement (담화 발표) is a diplomatic genre when it is about foreign states
 STATEMENT = ("담화 발표", "담화를 발표", "담화발표")
@@ -79,6 +85,23 @@ def sentences(lead: str) -> list[str]:
 
 def _contains(text: str, words: tuple[str, ...]) -> str | None:
     return next((w for w in words if w in text), None)
+
+
+def _word_initial(text: str, words: tuple[str, ...]) -> str | None:
+    """The first of `words` that starts a word of `text` ("축전을" yes, "예술축전" no)."""
+    for w in words:
+        i = text.find(w)
+        while i != -1:
+            if i == 0 or not is_hangul(text[i - 1]):
+                return w
+            i = text.find(w, i + 1)
+    return None
+
+
+def _not_meeting(title: str) -> str | None:
+    """A title's genre that is not a meeting: a message, a statement, an arrival or a departure, flowers."""
+    return _word_initial(title, MESSAGES) or _contains(title, NOT_MEETING) or _contains(title, STATEMENT) \
+        or _contains(title, TRAVEL)
 
 
 class KoreanClassifier:
@@ -127,7 +150,9 @@ class _Decision:
         cue = None if to_come else morph.meeting_cue(title)
         strong = cue is not None
         cue_text = f"meeting words in title: {cue!r}" if cue else ""
-        genre = _contains(title, DIPLOMATIC_GENRE) or _contains(title, TRAVEL) or _contains(title, STATEMENT)
+        genre = _not_meeting(title)
+        if not cue and not to_come and (together := self._together()):
+            cue, strong, cue_text = together, True, f"{together} together with a foreign leader"
         if not cue and not to_come and not genre:
             lead_cue = morph.meeting_cue(sentence)
             if lead_cue is None:
@@ -156,6 +181,16 @@ class _Decision:
                                             else ", but held by an embassy" if embassy_banquet
                                             else ", but no foreign side"))
         return self._other(title_foreign, overseas, bool(cue_text))
+
+    def _together(self) -> str | None:
+        """The leader named in a title with a foreign official, together ("...와 함께"): a meeting (labels.md)."""
+        if "함께" not in self.title:
+            return None
+        people = self._people(self.th)
+        leader = next((p.value for p in people if p.value in _LEADERS), None)
+        if leader and any(self.gaz.country_of(p.value) not in ("", DPRK) for p in people):
+            return leader
+        return None
 
     # ---------------------------------------------------------------- meeting
     def _meeting(self, people: list[Hit], title_foreign: list[str], principal_foreign: list[str],
@@ -209,23 +244,30 @@ class _Decision:
         cues: list[str] = []
         if overseas:
             cues.append(f"Koreans abroad: {overseas!r}")
-        if (hit := _contains(title, DIPLOMATIC_GENRE)) and (title_foreign or principal_foreign or
+        if (hit := _contains(title, STATEMENT)) and (speaker := _contains(title, SPEAKERS)):
+            cues.append(f"statement of {speaker!r}")
+        if (hit := _word_initial(title, MESSAGES) or _contains(title, DIPLOMATIC_GENRE)) and (
+                title_foreign or principal_foreign or
                                                              self._foreign_people(self.th) or
                                                              _contains(title + sentence, FOREIGN_SIDE)):
             cues.append(f"foreign-relations genre: {hit!r}")
         if (hit := _contains(title, STATEMENT)) and (title_foreign or principal_foreign):
             cues.append(f"statement on foreign states: {hit!r}")
         travel = _contains(title, TRAVEL)
-        if travel and (title_foreign or principal_foreign or _contains(title + sentence, FOREIGN_SIDE)):
+        if travel and (title_foreign or principal_foreign or _contains(title + sentence, FOREIGN_SIDE)
+                       or _contains(title, ABROAD)):
             cues.append(f"travel: {travel!r}")
+        weather = _contains(title, WEATHER)
         if title_foreign and not sport:
             cues.append(f"foreign state in title: {', '.join(title_foreign)}")
         elif not cues and (named := self._foreign_people(self.th)):
             cues.append(f"foreign official in title: {named[0].value}")
         if not cues and not sport and (hit := _contains(title, ABROAD)) and principal_foreign:
             cues.append(f"abroad: {hit!r}")
-        if not cues and not sport:
-            lead_foreign = self._foreign_countries(self.gaz.scan(self.lead)) if self.lead else []
+        if not cues and not sport and not weather:
+            lead_foreign = self._foreign_countries(
+                [h for h in self.gaz.scan(self.lead) if not _hostile(self.lead, h)]) if self.lead else []
+            principal_foreign = self._foreign_countries([h for h in self.sh if not _hostile(sentence, h)])
             if principal_foreign or len(lead_foreign) >= 2:
                 cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")
                 countries = countries or lead_foreign[:3]
@@ -237,6 +279,12 @@ class _Decision:
             self.reasons.append(f"sport: {sport!r}")
         self.reasons.append("no foreign-relations cue")
         return _result("domestic", False, [], [], {}, 0.7 if had_cue else 0.9, self.reasons, [])
+
+
+def _hostile(text: str, hit: Hit) -> bool:
+    """Whether a state is named as the enemy of a campaign at home ("미국반대", "일본제국주의"), not as a party."""
+    after = text[hit.end:hit.end + 8]
+    return after.startswith(("반대", "제국주의", "놈", "침략자"))
 
 
 def _title_stands(text: str, hits: list[Hit], k: int) -> bool:

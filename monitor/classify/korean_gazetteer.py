@@ -23,7 +23,8 @@ _PARTICLE_LIST = """
 PARTICLES = frozenset(["", *_PARTICLE_LIST.split()])
 # what may follow an ambiguous spelling of a state ("수단" is also "means"): a state's own words only
 STATE_WORDS = ("공화국", "정부", "대통령", "주재", "대사", "대표단", "외무", "국가", "수상", "총리", "인민", "국왕",
-               "왕국", "련방", "공산당", "로동당")
+               "왕국", "련방", "공산당", "로동당", "우호", "친선", "관계", "조약", "협정", "외교", "국경",
+               "수뇌", "회담", "경제", "무역", "사이", "량국", "두 나라")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -146,8 +147,9 @@ class KoreanGazetteer:
                         rest in PARTICLES and not _HANGUL.search(text[end + len(rest):end + len(rest) + 1])
                         and _next_word_is_state(text, end + len(rest)))):
                     continue
-                if start > 0 and is_hangul(text[start - 1]) and phrase in self.ambiguous:
-                    continue
+                if start > 0 and is_hangul(text[start - 1]) and (phrase in self.ambiguous or len(phrase) <= 2) \
+                        and not (out and out[-1].end == start) and text[start - 1] not in "주재":
+                    continue  # inside another word ("전국련합"), unless after a state ("조선로씨야") or 주/재
                 out.append(Hit("country", self.countries[phrase], start, end, written))
             else:
                 out.append(Hit("title", phrase, start, end, written))

@@ -104,8 +104,8 @@ def meeting_cue(text: str) -> str | None:
             return "견해를 나누다"
         if form == "면담":
             return "면담"
-        if form == "회견" and prev != "기자":
-            return "회견"
+        if form == "회견" and prev != "기자" and nxt[:1] == ["하"]:
+            return "회견"  # "회견하였다"; not "회견에서 밝혔다" (an interview)
         if form == "예방" and nxt[:1] == ["하"]:
             return "예방"
         if form in _BANQUETS:
