@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from monitor.classify import korean_morph as morph
+from monitor.classify import korean_names as names
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer
 from monitor.classify.korean_gazetteer import PARTICLES, Hit, KoreanGazetteer, is_hangul, load_korean
 
@@ -24,6 +25,11 @@ _LEAD_LIMIT = 700
 _DATELINE = re.compile(r"^\s*[(\[【〔]\s*[^)\]】〕]{0,40}?발\s*[^)\]】〕]{0,20}[)\]】〕]\s*")
 _SENTENCE_END = re.compile(r"(?<=[\uac00-\ud7a3])\.(?:\s+|$)|(?<=[다])\s*\n")
 _LEADERS = ("Kim Jong Un", "Kim Jong Il", "Kim Il Sung")
+# "리설주녀사께서는", "김철동지가": a Korean name with an honorific
+_HONORIFIC = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,4}?)(?:동지|녀사)"
+                        r"(?:께서|께서는|가|를|와|의|는|)(?=\s|$|[,.])")
+# a sentence opening with a Korean name before the office ("조영만 ... 특명전권대사가")
+_OPENING_NAME = re.compile(r"([\uac00-\ud7a3]{3}) (?=[\uac00-\ud7a3])")
 
 # words that show the other side comes from abroad
 FOREIGN_SIDE = ("대표단", "대사", "대사관", "외국", "손님", "사절", "특사", "귀빈", "국빈", "방문단", "외교", "령사",
@@ -36,14 +42,16 @@ MESSAGES = ("축전", "답전", "축하편지", "축하문", "편지", "전문",
 NOT_MEETING = ("성명", "론평", "비망록", "꽃바구니", "화환", "기자회견")
 # other words of foreign relations in a title
 DIPLOMATIC_GENRE = ("대변인", "공보", "신임장", "조약", "협정", "의정서", "련대성", "대답", "외무성", "국방성", "외교",
-                    "친선", *MESSAGES, *NOT_MEETING)
+                    "친선", *NOT_MEETING)
 # who speaks for the state: a statement of theirs is about foreign states (labels.md)
 SPEAKERS = ("외무성", "대변인", "외무상", "국방성", "김여정", "부상", "대표부", "군축", "외교")
 WEATHER = ("태풍", "기상", "날씨", "폭우", "큰물", "가물", "장마", "황사")
 TRAVEL = ("도착", "출발", "떠나", "귀국", "환영", "환송", "참관", "방문")
 # a statement (담화 발표) is a diplomatic genre when it is about foreign states
 STATEMENT = ("담화 발표", "담화를 발표", "담화발표")
-SPORT = ("경기", "선수권", "올림픽", "축구", "탁구", "권투", "역기", "마라손", "배구", "롱구", "체육대회", "선수들")
+# sport, and prizes won abroad (a result of the country's own people: domestic, as in the English corpus)
+SPORT = ("경기", "선수권", "올림픽", "축구", "탁구", "권투", "역기", "마라손", "배구", "롱구", "체육대회", "선수들",
+         "메달", "최고상", "1등", "우승")
 # the heads of the DPRK's reported world: items on it are reports on foreign countries (diplomatic)
 ABROAD = ("세계", "국제", "외신", "해외", "각국", "나라들")
 
@@ -182,6 +190,43 @@ class _Decision:
                                             else ", but no foreign side"))
         return self._other(title_foreign, overseas, bool(cue_text))
 
+    def _unknown_people(self, named: list[str]) -> list[tuple[str, str, str]]:
+        """People the gazetteer does not know, romanized: (name, Hangul, country) of a name written after an office
+        ("대사 박응섭이", "외무상 프라디프 꾸마르 갸왈리를"), against one ("박응섭대사"), with an honorific
+        ("리설주녀사"), or opening the sentence before an office ("조영만 ... 대사가")."""
+        out: list[tuple[str, str, str]] = []
+        seen = set(named)
+        known = {h.written for h in (*self.th, *self.sh) if h.kind == "name"}
+
+        def add(roman: str | None, written: str, country: str) -> None:
+            if roman and roman not in seen and written not in known and self.gaz.names.get(written) is None:
+                seen.add(roman)
+                out.append((roman, written, country))
+
+        for text, hits in ((self.title, self.th), (self.sentence, self.sh)):
+            for k, h in enumerate(hits):
+                if h.kind != "title":
+                    continue
+                country = _country_before(text, hits, k) or DPRK
+                if not (k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2):
+                    found = names.name_after(text, h.end)
+                    if found is not None:
+                        roman, written, _ = found
+                        add(roman, written, DPRK if " " not in written else country)
+                word_start = h.start
+                while word_start > 0 and is_hangul(text[word_start - 1]):
+                    word_start -= 1
+                if 2 <= h.start - word_start <= 3 and not any(x.end == h.start for x in hits):
+                    glued = text[word_start:h.start]
+                    add(names.korean_name(glued), glued, DPRK)
+            for m in _HONORIFIC.finditer(text):
+                if not any(x.start <= m.start(1) < x.end for x in hits):
+                    add(names.korean_name(m.group(1)), m.group(1), DPRK)
+        opening = _OPENING_NAME.match(self.sentence)
+        if opening and self.sh and self.sh[0].start > 0 and any(h.kind == "title" and h.start < 60 for h in self.sh):
+            add(names.korean_name(opening.group(1)), opening.group(1), DPRK)
+        return out
+
     def _together(self) -> str | None:
         """The leader named in a title with a foreign official, together ("...와 함께"): a meeting (labels.md)."""
         if "함께" not in self.title:
@@ -214,9 +259,14 @@ class _Decision:
                     if holder and holder not in names:
                         anonymous.append((holder, country))
                         names.append(holder)
+        unknown = self._unknown_people(names)
+        for roman, written, _ in unknown:
+            names.append(roman)
+            hangul[roman] = written
         participants = names
         pc = {n: self.gaz.country_of(n) for n in participants}
         pc.update(dict(anonymous))
+        pc.update({roman: country for roman, _, country in unknown})
         high_people = [n for n in participants if n == "Kim Jong Un" or (eng.rank_of(n, when) or "") in HIGH_RANKS
                        or self.gaz.extra.get(n, {}).get("rank") in HIGH_RANKS]
         high = bool(high_people or high_titles)
