@@ -222,6 +222,18 @@ class _Decision:
             for m in _HONORIFIC.finditer(text):
                 if not any(x.start <= m.start(1) < x.end for x in hits):
                     add(names.korean_name(m.group(1)), m.group(1), DPRK)
+        if any(h.kind == "title" for h in self.sh):
+            for run in morph.name_runs(self.sentence):
+                written = " ".join(run)
+                at = self.sentence.find(written)
+                if at < 0 or any(h.start < at + len(written) and at < h.end for h in self.sh):
+                    continue  # not written so, or a state, an office or a known name
+                after = [h for h in self.sh if h.start >= at + len(written)]
+                if not any(h.kind == "title" and h.start - at < 60 for h in after):
+                    continue  # a name comes with its office
+                country = next((h.value for h in after if h.kind == "country"), "") or next(
+                    (h.value for h in reversed(self.sh) if h.kind == "country" and h.end <= at), "")
+                add(names.foreign_name(list(run)), written, country)
         opening = _OPENING_NAME.match(self.sentence)
         if opening and self.sh and self.sh[0].start > 0 and any(h.kind == "title" and h.start < 60 for h in self.sh):
             add(names.korean_name(opening.group(1)), opening.group(1), DPRK)

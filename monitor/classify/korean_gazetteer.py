@@ -20,7 +20,7 @@ _PARTICLE_LIST = """
     이 가 은 는 을 를 의 와 과 도 만 에 에게 께 께서 께서는 께서도 과의 와의 에게서 으로 로 이며 이다 이였다
     이시며 등 측 님 씨 동지 동지께서 동지께서는 동지의 동지와 동지가 동지는 동지를 동지에게 동지께 동무 선생
     각하 녀사 동지께서와 께서와 들 들과 들을 들이 들은 들의 에서 에서는 에서의 으로부터 로부터 에는 에도 까지 과는
-    와는 에서도 로서 으로서"""
+    와는 에서도 로서 으로서 사이 사이의 사이에 사이에서 간의"""
 PARTICLES = frozenset(["", *_PARTICLE_LIST.split()])
 # what may follow an ambiguous spelling of a state ("수단" is also "means"): a state's own words only
 STATE_WORDS = ("공화국", "정부", "대통령", "주재", "대사", "대표단", "외무", "국가", "수상", "총리", "인민", "국왕",

@@ -26,7 +26,7 @@ _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {}
 # the stems a cue needs: a text with none of them is not given to the analyser
 STEMS = ("접견", "회담", "만나", "만났", "만남", "상봉", "작별", "신임장", "담화", "견해", "면담", "회견", "예방",
-         "연회", "오찬", "만찬", "초대연")
+         "연회", "오찬", "만찬", "초대연", "전략대화", "사이의")
 _BANQUETS = frozenset({"연회", "오찬", "만찬", "초대연", "연회장"})
 _CREDENTIALS_VERBS = frozenset({"제정", "봉정", "드리", "바치", "올리"})
 _TALK_VERBS = frozenset({"나누", "교환"})
@@ -110,7 +110,25 @@ def meeting_cue(text: str) -> str | None:
             return "예방"
         if form in _BANQUETS:
             return "연회"
+        if form == "대화" and (prev == "전략" or any(x.form == "사이" for x in ms[max(0, i - 6):i])):
+            return "대화"  # a strategic dialogue, a dialogue between two sides (as the English rules read it)
     return None
+
+
+def name_runs(text: str) -> list[tuple[str, ...]]:
+    """Runs of two to four proper nouns that are whole words of `text` (a foreign name: "쎄르게이 씌란꼬브"), as
+    the analyser tags them."""
+    words = {w.rstrip(",.") for w in text.split()}
+    out: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for m in (*morphs(text), Morph("", "")):
+        if m.tag == "NNP" and (m.form in words or any(w.startswith(m.form) for w in words)):
+            run.append(m.form)
+            continue
+        if 2 <= len(run) <= 4:
+            out.append(tuple(run))
+        run = []
+    return out
 
 
 def future(text: str) -> bool:
