@@ -137,6 +137,14 @@ class _Decision:
         self.th = self.gaz.scan(title)
         self.sh = self.gaz.scan(self.sentence)
         self.reasons: list[str] = []
+        self._lead_hits: list[Hit] | None = None
+
+    @property
+    def lead_hits(self) -> list[Hit]:
+        """The gazetteer's finds in the whole lead (computed once, when asked)."""
+        if self._lead_hits is None:
+            self._lead_hits = self.gaz.scan(self.lead) if self.lead else []
+        return self._lead_hits
 
     # ---------------------------------------------------------------- what the gazetteer found
     def _foreign_countries(self, hits: list[Hit]) -> list[str]:
@@ -154,14 +162,17 @@ class _Decision:
         title_foreign = self._foreign_countries(self.th)
         both = title + " " + sentence
         overseas = _contains(both, OVERSEAS)
-        to_come = morph.future(title)
-        cue = None if to_come else morph.meeting_cue(title)
+        # a meeting needs a side from abroad: without a trace of one the analyser is not asked (most items)
+        foreignish = bool(title_foreign or self._foreign_people(self.th) or _contains(title + self.lead, FOREIGN_SIDE)
+                          or self._foreign_countries(self.lead_hits) or self._foreign_people(self.lead_hits))
+        to_come = foreignish and morph.future(title)
+        cue = None if to_come or not foreignish else morph.meeting_cue(title)
         strong = cue is not None
         cue_text = f"meeting words in title: {cue!r}" if cue else ""
         genre = _not_meeting(title)
         if not cue and not to_come and (together := self._together()):
             cue, strong, cue_text = together, True, f"{together} together with a foreign leader"
-        if not cue and not to_come and not genre:
+        if not cue and not to_come and not genre and foreignish:
             lead_cue = morph.meeting_cue(sentence)
             if lead_cue is None:
                 for later in self.later:  # "..., 접견하시였다" in a later sentence of the lead
@@ -222,21 +233,35 @@ class _Decision:
             for m in _HONORIFIC.finditer(text):
                 if not any(x.start <= m.start(1) < x.end for x in hits):
                     add(names.korean_name(m.group(1)), m.group(1), DPRK)
-        if any(h.kind == "title" for h in self.sh):
-            for run in morph.name_runs(self.sentence):
-                written = " ".join(run)
-                at = self.sentence.find(written)
-                if at < 0 or any(h.start < at + len(written) and at < h.end for h in self.sh):
-                    continue  # not written so, or a state, an office or a known name
-                after = [h for h in self.sh if h.start >= at + len(written)]
-                if not any(h.kind == "title" and h.start - at < 60 for h in after):
-                    continue  # a name comes with its office
-                country = next((h.value for h in after if h.kind == "country"), "") or next(
-                    (h.value for h in reversed(self.sh) if h.kind == "country" and h.end <= at), "")
-                add(names.foreign_name(list(run)), written, country)
+        for run in self._name_runs():
+            written = " ".join(run)
+            at = self.sentence.find(written)
+            if at < 0 or any(h.start < at + len(written) and at < h.end for h in self.sh):
+                continue  # not written so, or a state, an office or a known name
+            after = [h for h in self.sh if h.start >= at + len(written)]
+            if not any(h.kind == "title" and h.start - at < 60 for h in after):
+                continue  # a name comes with its office
+            country = next((h.value for h in after if h.kind == "country"), "") or next(
+                (h.value for h in reversed(self.sh) if h.kind == "country" and h.end <= at), "")
+            add(names.foreign_name(list(run)), written, country)
         opening = _OPENING_NAME.match(self.sentence)
         if opening and self.sh and self.sh[0].start > 0 and any(h.kind == "title" and h.start < 60 for h in self.sh):
             add(names.korean_name(opening.group(1)), opening.group(1), DPRK)
+        return out
+
+    def _name_runs(self) -> list[tuple[str, ...]]:
+        """Runs of proper nouns the analyser finds in the 50 characters before each office of the principal sentence
+        (not in the whole sentence: the analyser's time grows with the length of what it reads)."""
+        out: list[tuple[str, ...]] = []
+        sentence = self.sentence
+        for h in [h for h in self.sh if h.kind == "title"][:4]:
+            start = max(0, h.start - 50)
+            if start:
+                space = sentence.find(" ", start)
+                start = space + 1 if 0 <= space < h.start else h.start
+            for run in morph.name_runs(sentence[start:h.start]):
+                if run not in out:
+                    out.append(run)
         return out
 
     def _together(self) -> str | None:
@@ -327,8 +352,7 @@ class _Decision:
         if not cues and not sport and (hit := _contains(title, ABROAD)) and principal_foreign:
             cues.append(f"abroad: {hit!r}")
         if not cues and not sport and not weather:
-            lead_foreign = self._foreign_countries(
-                [h for h in self.gaz.scan(self.lead) if not _hostile(self.lead, h)]) if self.lead else []
+            lead_foreign = self._foreign_countries([h for h in self.lead_hits if not _hostile(self.lead, h)])
             principal_foreign = self._foreign_countries([h for h in self.sh if not _hostile(sentence, h)])
             if principal_foreign or len(lead_foreign) >= 2:
                 cues.append(f"foreign states in lead: {', '.join(principal_foreign or lead_foreign)}")

@@ -72,12 +72,34 @@ def _next_forms(ms: tuple[Morph, ...], i: int, n: int = 4) -> Iterable[Morph]:
     return ms[i + 1:i + 1 + n]
 
 
+def snippets(text: str) -> list[str]:
+    """The stretches of a text the analyser is asked about: each word holding a stem, with the word before it and
+    three after it (the verb of "담화를 나누시였다", "신임장을 제정하였다"), not the whole of a long sentence."""
+    words = text.split()
+    out: list[str] = []
+    for j, w in enumerate(words):
+        if any(st in w for st in STEMS):
+            piece = " ".join(words[max(0, j - 1):j + 4])
+            if piece not in out:
+                out.append(piece)
+    return out
+
+
 def meeting_cue(text: str) -> str | None:
     """The meeting word of a text read by the analyser: 접견, 회담, 만나다, 상봉, 작별방문, 신임장 제정, 담화를 나누다,
-    견해를 나누다, 면담, 회견, 예방, or a banquet (연회, 오찬); None when there is none."""
+    견해를 나누다, 면담, 회견, 예방, a dialogue between two sides, or a banquet (연회, 오찬); None when there is
+    none."""
     if not has_stem(text):
         return None
-    ms = morphs(text)
+    for piece in snippets(text):
+        cue = _cue(morphs(piece))
+        if cue is not None:
+            return cue
+    return None
+
+
+def _cue(ms: tuple[Morph, ...]) -> str | None:
+    """The meeting word of a run of morphemes."""
     for i, m in enumerate(ms):
         form, tag = m
         prev = ms[i - 1].form if i else ""
