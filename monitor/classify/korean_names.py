@@ -78,8 +78,11 @@ def foreign_word(word: str) -> str | None:
         i, v, f = parts
         init = _F_INITIAL[i]
         vowel = _F_VOWEL[v]
-        if init == "j" and vowel in ("we", "e", "u", "yu", "ya", "a", "wi"):
-            init, vowel = "zh", {"we": "e", "yu": "u", "ya": "a", "wi": "i"}.get(vowel, vowel)
+        if init == "j":  # the DPRK writes the Russian z with ㅈ, and zh with ㅈ and a glide (쥐, 줴, 쥬, 쟈)
+            if vowel in ("we", "yu", "ya", "wi", "yo"):
+                init, vowel = "zh", {"we": "e", "yu": "u", "ya": "a", "wi": "i", "yo": "o"}[vowel]
+            else:
+                init = "z"
         if init == "r" and prev_final == "l":
             init = ""  # "꼴린": a doubled l
         if init == "b" and vowel == "" and (k == len(word) - 1 or _parts(word[k + 1]) is not None):
