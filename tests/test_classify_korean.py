@@ -199,3 +199,37 @@ def test_korean_targets_on_the_labeled_corpus(clf: Classifier) -> None:
     assert r.high_level.precision >= 0.95 and r.high_level.recall >= 0.90
     assert r.participants_found >= 0.80
     assert r.out_of_term == []
+
+
+# ---------------------------------------------------------------- the analyser on DPRK spelling
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("접견하시였다", [("접견", "NNG"), ("하", "XSV"), ("시", "EP"), ("였", "EP")]),
+    ("만나시였다", [("만나", "VV"), ("시", "EP"), ("였", "EP")]),
+    ("담화를 나누시였다", [("담화", "NNG"), ("나누", "VV")]),
+    ("회담이 진행되였다", [("회담", "NNG"), ("진행", "NNG"), ("되", "XSV"), ("였", "EP")]),
+    ("리일환동지", [("리일환", "NNP"), ("동지", "NNG")]),
+    ("로동당", [("로동당", "NNP")]),
+    ("꾸바정부", [("꾸바", "NNP"), ("정부", "NNG")]),
+    ("윁남대표단이", [("윁남", "NNP"), ("대표단", "NNG")]),
+    ("뻬루정부", [("뻬루", "NNP"), ("정부", "NNG")]),
+])
+def test_analyser_reads_dprk_spelling(text: str, wanted: list[tuple[str, str]]) -> None:
+    """The analyser (with the gazetteer's states as user words) splits DPRK honorific endings (하시였다, 되였다),
+    names with 리 / 로, and states glued to the next word into the morphemes the rules read."""
+    from monitor.classify.korean_morph import morphs
+
+    got = [(m.form, m.tag) for m in morphs(text)]
+    assert all(w in got for w in wanted), got
+
+
+def test_meeting_cues_from_morphemes() -> None:
+    """A meeting word needs its verb: 담화를 나누다 is a talk, 담화를 발표 a statement; 회견에서 an interview."""
+    from monitor.classify.korean_morph import future, meeting_cue
+
+    assert meeting_cue("대사를 만나 담화를 나누었다") in ("만나다", "담화")
+    assert meeting_cue("대변인이 담화를 발표하였다") is None
+    assert meeting_cue("통신사와의 회견에서 밝혔다") is None
+    assert meeting_cue("외무상과 전화회담을 하였다") is None
+    assert meeting_cue("신임장을 봉정하였다") == "신임장 제정"
+    assert future("대표단이 로씨야를 방문하게 된다")
+    assert not future("대표단이 로씨야를 방문하였다")

@@ -2,9 +2,9 @@
 meeting verbs (접견하시였다, 만나시였다, 담화를 나누시였다), statements (담화를 발표), the future (방문하게 된다).
 
 The analyser is asked only about a title or a sentence that holds the stem of a cue word (most items hold none),
-so that Korean items are classified at thousands per second. DPRK spelling (되였다, 하시였다, 로씨야) is read
-correctly by the stock model (tests/test_korean_morph.py measures it); the states the model glues to the word after
-them ("꾸바대사") are added as user words.
+so that Korean items are classified at thousands per second. DPRK spelling (되였다, 하시였다, 로동, 리) is read
+correctly by the stock model (tests/test_classify_korean.py measures it); the states it glues to the word after them
+("꾸바정부", "윁남대표단이") are added as user words.
 """
 
 from __future__ import annotations
@@ -33,9 +33,16 @@ _TALK_VERBS = frozenset({"나누", "교환"})
 
 
 def user_words() -> list[tuple[str, str]]:
-    """Words the stock model does not know, as (form, tag): DPRK spellings of states that it glues to the next word."""
-    return [(w, "NNP") for w in ("꾸바", "윁남", "로씨야", "벨라루씨", "라오스", "몽골", "이란", "뽈스까", "웽그리아",
-                                 "로므니아", "에짚트", "수리아", "인디아", "도이췰란드", "이딸리아", "에스빠냐")]
+    """Words added to the stock model, as (form, tag): every Hangul spelling of a state in the Korean gazetteer. The
+    stock model glues most DPRK spellings of states to the word after them ("꾸바정부", "윁남대표단이", "뻬루정부"
+    come out as one noun; tests/test_classify_korean.py measures it)."""
+    import tomllib
+
+    from monitor.classify.korean_gazetteer import KOREAN
+
+    data = tomllib.loads(KOREAN.read_text(encoding="utf-8"))
+    forms = {h for c in data.get("countries", []) for h in c.get("hangul", []) if " " not in h and len(h) >= 2}
+    return [(w, "NNP") for w in sorted(forms)]
 
 
 def analyser() -> Any:
