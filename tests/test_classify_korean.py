@@ -233,3 +233,19 @@ def test_meeting_cues_from_morphemes() -> None:
     assert meeting_cue("신임장을 봉정하였다") == "신임장 제정"
     assert future("대표단이 로씨야를 방문하게 된다")
     assert not future("대표단이 로씨야를 방문하였다")
+
+
+def test_credentials_and_embassy_visit(clf: Classifier) -> None:
+    """Credentials received by a head of state and the leader's visit to a foreign embassy are high-level meetings;
+    an office followed by a state and an office ("조선대사를") is not taken for a name."""
+    r1 = clf.classify("라오스 주석 조선대사의 신임장을 받았다",
+                      "라오스인민민주주의공화국 주석 통룬 씨쑬리트가 조선대사로부터 신임장을 받았다.",
+                      published=date(2025, 6, 1))
+    assert r1.category == "meeting" and r1.high_level and r1.participants == ["Thongloun Sisoulith"]
+    r2 = clf.classify("김정은동지께서 중국대사관을 방문하시였다",
+                      "김정은동지께서 우리 나라 주재 중국대사관을 방문하시고 대사와 담화를 나누시였다.")
+    assert r2.category == "meeting" and r2.high_level
+    r3 = clf.classify("습근평 중국 국가주석 조선대사를 만났다",
+                      "중화인민공화국 주석 습근평동지가 중국주재 조선대사 리룡남을 만나 담화를 하였다.",
+                      published=date(2025, 6, 1))
+    assert r3.participants == ["Xi Jinping", "Ri Ryong Nam"]

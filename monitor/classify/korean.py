@@ -172,6 +172,9 @@ class _Decision:
         genre = _not_meeting(title)
         if not cue and not to_come and (together := self._together()):
             cue, strong, cue_text = together, True, f"{together} together with a foreign leader"
+        if not cue and not to_come and title_foreign and "대사관" in title and "방문" in title and any(
+                p.value in _LEADERS for p in self._people(self.th)):
+            cue, strong, cue_text = "대사관 방문", True, "the leader visits a foreign embassy"
         if not cue and not to_come and not genre and foreignish:
             lead_cue = morph.meeting_cue(sentence)
             if lead_cue is None:
@@ -220,7 +223,7 @@ class _Decision:
                     continue
                 country = _country_before(text, hits, k) or DPRK
                 if not (k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2):
-                    found = names.name_after(text, h.end)
+                    found = names.name_after(text, h.end, known=lambda w: bool(self.gaz.scan(w)))
                     if found is not None:
                         roman, written, _ = found
                         add(roman, written, DPRK if " " not in written else country)

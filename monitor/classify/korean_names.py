@@ -6,6 +6,7 @@ not always for others), and finding such names beside an office or an honorific.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _BASE = 0xAC00
 # KCNA English spelling of surnames (리 "Ri", 로 "No", 림 "Im" as the DPRK's English press writes them)
@@ -120,11 +121,13 @@ def strip_particle(word: str) -> tuple[str, bool]:
     return word[:m.start()], True
 
 
-def name_after(text: str, at: int, max_words: int = 4) -> tuple[str, str, int] | None:
+def name_after(text: str, at: int, max_words: int = 4,
+               known: Callable[[str], bool] | None = None) -> tuple[str, str, int] | None:
     """The unknown name written after position `at` (after an office): (romanized, Hangul, end), or None.
 
     A Korean name is one word of two to four syllables beginning with a surname; a foreign name is several words
-    ending with a particle ("프라디프 꾸마르 갸왈리를")."""
+    ending with a particle ("프라디프 꾸마르 갸왈리를"). `known` tells a word the gazetteer reads (a state, an office:
+    "조선대사를" is no name)."""
     rest = text[at:at + 60]
     if not rest.startswith(" "):
         return None
@@ -134,7 +137,7 @@ def name_after(text: str, at: int, max_words: int = 4) -> tuple[str, str, int] |
         if not w or not all(_parts(c) is not None for c in w):
             return None
         bare, ended = strip_particle(w)
-        if bare in _NOT_NAMES or w in _NOT_NAMES or not bare:
+        if bare in _NOT_NAMES or w in _NOT_NAMES or not bare or (known is not None and known(bare)):
             return None
         taken.append(bare)
         if ended:
