@@ -204,10 +204,11 @@ class _Decision:
                                             else ", but no foreign side"))
         return self._other(title_foreign, overseas, bool(cue_text))
 
-    def _unknown_people(self, named: list[str]) -> list[tuple[str, str, str]]:
+    def _unknown_people(self, named: list[str], resolved: set[tuple[str, int]]) -> list[tuple[str, str, str]]:
         """People the gazetteer does not know, romanized: (name, Hangul, country) of a name written after an office
         ("대사 박응섭이", "외무상 프라디프 꾸마르 갸왈리를"), against one ("박응섭대사"), with an honorific
-        ("리설주녀사"), or opening the sentence before an office ("조영만 ... 대사가")."""
+        ("리설주녀사"), or opening the sentence before an office ("조영만 ... 대사가"). An office `resolved` to its
+        holder on the date answers for the name written after it (that name is the holder's, in Hangul)."""
         out: list[tuple[str, str, str]] = []
         seen = set(named)
         known = {h.written for h in (*self.th, *self.sh) if h.kind == "name"}
@@ -222,7 +223,8 @@ class _Decision:
                 if h.kind != "title":
                     continue
                 country = _country_before(text, hits, k) or DPRK
-                if not (k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2):
+                if (text, h.start) not in resolved and not (
+                        k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2):
                     found = names.name_after(text, h.end, known=lambda w: bool(self.gaz.scan(w)))
                     if found is not None:
                         roman, written, _ = found
@@ -230,7 +232,7 @@ class _Decision:
                 word_start = h.start
                 while word_start > 0 and is_hangul(text[word_start - 1]):
                     word_start -= 1
-                if 2 <= h.start - word_start <= 3 and not any(x.end == h.start for x in hits):
+                if h.start - word_start == 3 and not any(x.end == h.start for x in hits):
                     glued = text[word_start:h.start]
                     add(names.korean_name(glued), glued, DPRK)
             for m in _HONORIFIC.finditer(text):
@@ -285,6 +287,7 @@ class _Decision:
         hangul = {p.value: p.written for p in people}
         anonymous: list[tuple[str, str]] = []
         high_titles: list[str] = []
+        resolved: set[tuple[str, int]] = set()
         for text, hits in ((self.title, self.th), (self.sentence, self.sh)):
             for k, h in enumerate(hits):
                 if h.kind != "title" or not _title_stands(text, hits, k):
@@ -296,10 +299,12 @@ class _Decision:
                     high_titles.append(h.value)
                 if info.office and country and not owned and info.rank in HIGH_RANKS:
                     holder = eng.holder(country, info.office, when)
+                    if holder:
+                        resolved.add((text, h.start))  # the name written after it is this holder's
                     if holder and holder not in names:
                         anonymous.append((holder, country))
                         names.append(holder)
-        unknown = self._unknown_people(names)
+        unknown = self._unknown_people(names, resolved)
         for roman, written, _ in unknown:
             names.append(roman)
             hangul[roman] = written
