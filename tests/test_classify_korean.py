@@ -249,3 +249,13 @@ def test_credentials_and_embassy_visit(clf: Classifier) -> None:
                       "중화인민공화국 주석 습근평동지가 중국주재 조선대사 리룡남을 만나 담화를 하였다.",
                       published=date(2025, 6, 1))
     assert r3.participants == ["Xi Jinping", "Ri Ryong Nam"]
+
+
+def test_name_ends_at_any_particle(clf: Classifier) -> None:
+    """A name written with a longer particle ("...로부터", "...에게서") ends there: the next word is not part of it."""
+    r = clf.classify("몽골대통령 조선대사의 신임장을 받았다",
+                     "몽골 대통령이 8일 이 나라 주재 조선민주주의인민공화국 특명전권대사 김철수로부터 신임장을 받았다.",
+                     published=date(2025, 6, 1))
+    assert r.category == "meeting" and r.high_level
+    assert "Kim Chol Su" in r.participants
+    assert not any("Sinim" in p for p in r.participants)
