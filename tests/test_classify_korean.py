@@ -259,3 +259,21 @@ def test_name_ends_at_any_particle(clf: Classifier) -> None:
     assert r.category == "meeting" and r.high_level
     assert "Kim Chol Su" in r.participants
     assert not any("Sinim" in p for p in r.participants)
+
+
+def test_hostile_korean_input_is_cheap_and_safe(clf: Classifier) -> None:
+    """A megabyte of cue words in title and body is decided in well under a second (title and lead are cut before
+    the analyser reads them), and random Hangul, jamo and Latin never raise."""
+    import random
+    import time
+
+    big = "접견 회담 만나 담화 로씨야 대사 " * 50_000
+    t0 = time.perf_counter()
+    r = clf.classify(big, big)
+    assert time.perf_counter() - t0 < 2.0
+    assert r.category in ("meeting", "diplomatic", "domestic")
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(chr(rng.choice([rng.randint(0xAC00, 0xD7A3), rng.randint(0x1100, 0x11FF), 32, 46, 10,
+                                       rng.randint(0x41, 0x7A)])) for _ in range(rng.randint(0, 80)))
+        assert clf.classify(text, text * 3).category in ("meeting", "diplomatic", "domestic")
