@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import accuracy, alert, appearances, classify, ingest, large, parse, poll, soak
+from benchmarks import accuracy, alert, appearances, classify, classify_korean, ingest, large, parse, poll, soak
 from benchmarks.machine import describe
 from benchmarks.report import Section
 
@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[bool], Section]] = {
     "parse": parse.run,
     "ingest": ingest.run,
     "classify": classify.run,
+    "classify_korean": classify_korean.run,
     "accuracy": accuracy.run,
     "appearances": appearances.run,
     "poll": poll.run,

@@ -14,6 +14,8 @@ from monitor.classify import offices as _offices
 from monitor.classify import rules
 from monitor.classify.extract import ONE_PARTY, Found, Person, find_people, is_high
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer, load_gazetteer
+from monitor.classify.korean import KoreanClassifier, is_korean
+from monitor.classify.korean_gazetteer import korean_digest
 from monitor.classify.offices import find_offices, ruling_party
 from monitor.classify.offices import is_high as office_is_high
 from monitor.classify.quick import QuickWords, View
@@ -46,11 +48,19 @@ class Classification:
     participant_countries: dict[str, str]
     confidence: float
     reasons: list[str] = field(default_factory=list)
+    # the participants as a Korean text writes them, one per participant ("" where it names an office only);
+    # empty for an English item
+    participants_hangul: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        """JSON-ready form: category, high_level, participants, countries, confidence, reasons."""
-        return {"category": self.category, "high_level": self.high_level, "participants": list(self.participants),
-                "countries": list(self.countries), "confidence": self.confidence, "reasons": list(self.reasons)}
+        """JSON-ready form: category, high_level, participants, countries, confidence, reasons (and the
+        participants in Hangul for a Korean item)."""
+        out: dict[str, object] = {
+            "category": self.category, "high_level": self.high_level, "participants": list(self.participants),
+            "countries": list(self.countries), "confidence": self.confidence, "reasons": list(self.reasons)}
+        if self.participants_hangul:
+            out["participants_hangul"] = list(self.participants_hangul)
+        return out
 
 
 def _result(category: Category, high_level: bool, participants: list[str], countries: list[str],
@@ -113,7 +123,8 @@ class Classifier:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._quick_words: QuickWords | None = None  # built on first use
-        self.version = hashlib.sha256(f"{RULES_VERSION}:{gazetteer.digest}".encode()).hexdigest()[:16]
+        self._korean: KoreanClassifier | None = None  # built at the first Korean item
+        self.version = hashlib.sha256(f"{RULES_VERSION}:{gazetteer.digest}:{korean_digest()}".encode()).hexdigest()[:16]
 
     @classmethod
     def load(cls, gazetteer: Path | None = None, *, officials: bool = True) -> Classifier:
@@ -122,7 +133,10 @@ class Classifier:
         return cls(load_gazetteer(gazetteer, officials=officials))
 
     def classify(self, title: str, text: str | None = None, published: date | None = None) -> Classification:
-        """Classify one item from its title and text (lead or body); `published` dates the ranks when known."""
+        """Classify one item from its title and text (lead or body); `published` dates the ranks when known.
+        A Korean item (mostly Hangul) is classified by the Korean rules (monitor/classify/korean.py)."""
+        if is_korean(title or "", text):
+            return self.korean.classify(title, text, published)
         title_f = squash(fold((title or "")[:_TITLE_LIMIT]))
         if title_f[1:].islower():
             title_f = string.capwords(title_f)  # a lower-case headline (1999-2002 style): names as capitalised
@@ -142,6 +156,14 @@ class Classifier:
             cut = len(lead) - len(rest) + principal_end(rest)
         sw = lw.head(cut)
         return _decide(_Item(self.gazetteer, published, tw, lw, sw, quick))
+
+    @property
+    def korean(self) -> KoreanClassifier:
+        """The Korean classifier over this gazetteer, made at the first Korean item."""
+        kc = self._korean
+        if kc is None:
+            kc = self._korean = KoreanClassifier(self.gazetteer)
+        return kc
 
     @property
     def _quick(self) -> QuickWords:

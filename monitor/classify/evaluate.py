@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from monitor.classify.classifier import Classifier
+from monitor.classify.classifier import Classification, Classifier
 from monitor.classify.gazetteer import Gazetteer
 from monitor.classify.names import canonical_name
 from monitor.classify.text import words
@@ -106,9 +106,14 @@ _OFFICE = re.compile(r"\b(?:president|premier|prime minister|minister|chairman|c
                      re.IGNORECASE)
 
 
+# the same in Korean: 대통령, 주석, 총리 / 수상, 외무상, 장관, 정치국 위원, 의장, 국왕
+_OFFICE_KO = re.compile(r"대통령|주석|총리|수상|총비서|총서기|위원장|외무상|국방상|외교부장|장관|정치국|의장|국왕")
+
+
 def names_office(row: dict[str, Any]) -> bool:
     """Whether the title or lead of a labeled row names an office (the subset `--no-gazetteer` is measured on)."""
-    return _OFFICE.search(f"{row.get('title') or ''} {_text_of(row) or ''}") is not None
+    text = f"{row.get('title') or ''} {_text_of(row) or ''}"
+    return _OFFICE.search(text) is not None or _OFFICE_KO.search(text) is not None
 
 
 def _written(name: str, gaz: Gazetteer, text: str) -> bool:
@@ -117,18 +122,29 @@ def _written(name: str, gaz: Gazetteer, text: str) -> bool:
     return any(f" {' '.join(words(s))} " in text for s in spellings)
 
 
-def out_of_term(gaz: Gazetteer, row: dict[str, Any], participants: list[str]) -> list[str]:
-    """Participants not written in the row but resolved from a title, who held no post on the row's date."""
+def out_of_term(gaz: Gazetteer, row: dict[str, Any], participants: list[str],
+                hangul: dict[str, list[str]] | None = None) -> list[str]:
+    """Participants not written in the row but resolved from a title, who held no post on the row's date.
+
+    `hangul`: the Korean spellings of each name (a name written in Hangul is written)."""
     when = _date_of(row)
     if when is None:
         return []
-    text = f" {' '.join(words(str(row.get('title') or '') + ' . ' + (_text_of(row) or '')))} "
+    raw = str(row.get('title') or '') + ' . ' + (_text_of(row) or '')
+    text = f" {' '.join(words(raw))} "
     out: list[str] = []
     for name in participants:
         posts = gaz.by_name.get(name)
+        if hangul and any(h in raw for h in hangul.get(name, [])):
+            continue
         if posts and not _written(name, gaz, text) and not any(p.holds_at(when) for p in posts):
             out.append(name)
     return out
+
+
+def _spellings(result: Classification) -> dict[str, list[str]]:
+    """The Hangul spelling of each participant of a Korean result ({} for an English one)."""
+    return {n: [h] for n, h in zip(result.participants, result.participants_hangul, strict=False) if h}
 
 
 def evaluate(classifier: Classifier, rows: list[dict[str, Any]]) -> EvalReport:
@@ -151,7 +167,7 @@ def evaluate(classifier: Classifier, rows: list[dict[str, Any]]) -> EvalReport:
     office_named = _scores([p and o for p, o in zip(pred_hl, office, strict=True)],
                            [g and o for g, o in zip(gold_hl, office, strict=True)])
     late = [f"{r.get('id')}: {name}" for r, c in zip(rows, results, strict=True)
-            for name in out_of_term(classifier.gazetteer, r, c.participants)]
+            for name in out_of_term(classifier.gazetteer, r, c.participants, _spellings(c))]
     misses: list[dict[str, Any]] = []
     for row, res, ghl, phl in zip(rows, results, gold_hl, pred_hl, strict=True):
         missing: list[str] = []
