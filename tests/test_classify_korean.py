@@ -277,3 +277,17 @@ def test_hostile_korean_input_is_cheap_and_safe(clf: Classifier) -> None:
         text = "".join(chr(rng.choice([rng.randint(0xAC00, 0xD7A3), rng.randint(0x1100, 0x11FF), 32, 46, 10,
                                        rng.randint(0x41, 0x7A)])) for _ in range(rng.randint(0, 80)))
         assert clf.classify(text, text * 3).category in ("meeting", "diplomatic", "domestic")
+
+
+def test_the_analyser_is_released_when_idle_and_loaded_again_when_needed() -> None:
+    """An analyser unused for the idle time is let go (memory back to the system); the next Korean text loads it
+    again and reads the same morphemes."""
+    from monitor.classify import korean_morph
+
+    korean_morph.morphs.cache_clear()
+    first = korean_morph.morphs("외무상을 접견하시였다")
+    assert korean_morph.release_if_idle(3600.0) is False  # just used
+    assert korean_morph.release_if_idle(0.0) is True
+    assert korean_morph.release_if_idle(0.0) is False  # nothing left to release
+    korean_morph.morphs.cache_clear()
+    assert korean_morph.morphs("외무상을 접견하시였다") == first

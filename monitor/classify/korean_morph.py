@@ -9,7 +9,10 @@ correctly by the stock model (tests/test_classify_korean.py measures it); the st
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import threading
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -47,7 +50,8 @@ def user_words() -> list[tuple[str, str]]:
 
 def analyser() -> Any:
     """The kiwipiepy analyser with the user words, made at the first call (about a second, ~300 MiB resident) and
-    kept for the life of the process."""
+    kept until `release_if_idle` lets it go."""
+    _STATE["used"] = time.monotonic()
     kiwi = _STATE.get("kiwi")
     if kiwi is None:
         with _LOCK:
@@ -62,6 +66,22 @@ def analyser() -> Any:
                     kiwi.add_user_word(form, tag, 0.0)
                 _STATE["kiwi"] = kiwi
     return kiwi
+
+
+def release_if_idle(idle: float) -> bool:
+    """Let the analyser go when it was not used for `idle` seconds (the daemon calls this after each pass): most of
+    its ~300 MiB return to the system, and the next Korean item loads it again in about a second. Whether it was
+    released."""
+    with _LOCK:
+        if _STATE.get("kiwi") is None or time.monotonic() - _STATE.get("used", 0.0) < idle:
+            return False
+        _STATE.pop("kiwi")
+    gc.collect()
+    try:  # glibc keeps freed memory in its arenas unless asked to give it back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    return True
 
 
 @lru_cache(maxsize=4096)

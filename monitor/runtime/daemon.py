@@ -26,6 +26,9 @@ from monitor.runtime.app import Poller
 from monitor.runtime.runner import enabled_sources
 from monitor.runtime.sdnotify import Notifier
 
+#: Seconds without a Korean item after which the Korean analyser (~300 MiB) is let go until the next one.
+KOREAN_IDLE = 240.0
+
 log = get_logger("daemon")
 HEARTBEAT_SECONDS = 5.0
 #: How often Korean items are paired with their English versions and marked "Korean only" (Poller.check_languages).
@@ -135,6 +138,9 @@ class Daemon:
 
     def _languages_job(self) -> None:
         self.poller.check_languages()
+        morph = sys.modules.get("monitor.classify.korean_morph")  # loaded only once a Korean item was analysed
+        if morph is not None and morph.release_if_idle(KOREAN_IDLE):
+            log.info("Korean analyser released (idle)", idle_seconds=KOREAN_IDLE)
 
     def _dispatch_job(self) -> None:
         self.dispatcher.run_once()
