@@ -9,6 +9,7 @@ correctly by the stock model (tests/test_classify_korean.py measures it); the st
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import threading
@@ -77,10 +78,8 @@ def release_if_idle(idle: float) -> bool:
             return False
         _STATE.pop("kiwi")
     gc.collect()
-    try:  # glibc keeps freed memory in its arenas unless asked to give it back
+    with contextlib.suppress(OSError, AttributeError):  # glibc keeps freed memory unless asked to give it back
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
     return True
 
 
