@@ -17,15 +17,33 @@ WEIGHTS = (10.0, 3.0, 1.0, 5.0)
 def search_rows(store: Store, match: str, mark_start: str, mark_end: str, *, source: str | None,
                 category: str | None, since: str | date | None, until: str | date | None,
                 limit: int) -> list[dict[str, Any]]:
-    """Items matching an FTS5 `match` expression, best first, each with its snippet (`snip`) and `score`."""
+    """Items matching an FTS5 `match` expression, best first, each with its snippet (`snip`) and `score`.
+
+    Two steps: the ids of the best matches first (bm25 only: a common word matches a large part of a big archive,
+    and a snippet or a row for each match would cost ten times more), then rows and snippets of those alone.
+    """
     where, params = item_filters(source=source, category=category, since=since, until=until)
     weights = ", ".join(str(w) for w in WEIGHTS)
-    sql = (f"SELECT i.*, snippet(items_fts, -1, ?, ?, '…', 16) AS snip, bm25(items_fts, {weights}) AS score "
-           "FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ?")
+    sql = f"SELECT items_fts.rowid AS id, bm25(items_fts, {weights}) AS score FROM items_fts"
+    if where:
+        sql += " JOIN items i ON i.id = items_fts.rowid"
+    sql += " WHERE items_fts MATCH ?"
     if where:
         sql += " AND " + " AND ".join(where)
-    sql += " ORDER BY score, i.first_seen_at DESC LIMIT ?"
-    return store.query(sql, (mark_start, mark_end, match, *params, max(1, int(limit))))
+    sql += " ORDER BY score, items_fts.rowid DESC LIMIT ?"
+    best = {int(r["id"]): float(r["score"]) for r in store.query(sql, (match, *params, max(1, int(limit))))}
+    if not best:
+        return []
+    # one lookup per hit: FTS5 seeks a rowid in the match's doclist, where `rowid IN (...)` would walk all of it
+    # (and no bm25 here: it would count the documents of each term again)
+    rows = []
+    for item_id, score in best.items():
+        row = store.one("SELECT i.*, snippet(items_fts, -1, ?, ?, '…', 16) AS snip FROM items_fts "
+                        "JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ? AND items_fts.rowid = ?",
+                        (mark_start, mark_end, match, item_id))
+        if row is not None:
+            rows.append({**row, "score": score})
+    return rows
 
 
 def export_batch(store: Store, after: tuple[str, int] | None, batch: int, *, source: str | None = None,
