@@ -30,6 +30,12 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def checkpoint(store: Store) -> None:
+    """Write the write-ahead log into the database file now (what SQLite does by itself every 1,000 pages)."""
+    with store._lock:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def fts_query_error(query: str) -> str | None:
     """Why SQLite's full-text engine refuses `query` (a watch's `words`), or None when it accepts it."""
     conn = sqlite3.connect(":memory:")
