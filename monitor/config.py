@@ -274,6 +274,7 @@ class WatchSettings(_Strict):
     countries: list[str] = Field(default_factory=list)
     words: str | None = None  # a full-text query (SQLite FTS5 syntax) on title, teaser, body and participants
     channels: list[str] | None = None  # default: every enabled channel
+    korean_only: bool = False  # match Korean items when they are marked "Korean only" (no English version in 48 h)
 
     @field_validator("words")
     @classmethod
@@ -292,8 +293,8 @@ class WatchSettings(_Strict):
 
     @model_validator(mode="after")
     def _something(self) -> WatchSettings:
-        if not (self.people or self.countries or self.words):
-            raise ValueError(f"watch {self.name!r} needs at least one of people, countries, words")
+        if not (self.people or self.countries or self.words or self.korean_only):
+            raise ValueError(f"watch {self.name!r} needs at least one of people, countries, words, korean_only")
         return self
 
 

@@ -171,3 +171,28 @@ def test_korean_only_items_are_digested(tmp_path: Path) -> None:
     payload = json.loads(store.query("SELECT payload FROM outbox WHERE kind = 'digest'")[0]["payload"])
     assert [(i["id"], i.get("korean_only")) for i in payload["items"]] == [(lone, True)]
     assert queue_digest(store, ["webhook"], 60, marked_at + timedelta(minutes=80)) == 0
+
+
+def test_a_korean_only_watch_alerts_once_on_its_channel_when_the_mark_is_made(tmp_path: Path) -> None:
+    """A `korean_only` watch sends one `watch.matched` per marked item, only on the channel it names; a watch that
+    also names words takes only the marked items that match them; the next check sends nothing again."""
+    from monitor.alerts.signals import queue_korean_only
+    from monitor.config import load_settings
+
+    hook = 'url = "http://127.0.0.1:9/hook"\nsecret = "whsec_dGVzdHNlY3JldA=="\n'
+    extra = ("[alerts.webhook]\n" + hook + "\n[alerts.email]\nhost = \"127.0.0.1\"\nport = 9\nsender = \"m@x.org\"\n"
+             "recipients = [\"a@x.org\"]\n\n[[watches]]\nname = \"korean-desk\"\nkorean_only = true\n"
+             "channels = [\"webhook\"]\n\n[[watches]]\nname = \"shoes\"\nkorean_only = true\nwords = \"운동신발\"\n\n"
+             "[[watches]]\nname = \"rice\"\nkorean_only = true\nwords = \"벼모\"\n")
+    settings = load_settings(write_config(tmp_path / "m.toml", [], extra))
+    store = Store(settings.db_path)
+    lone = store_item(store, SHOES_KO.title, SHOES_KO.paragraphs[0], language="ko",
+                      first_seen_at=T0.isoformat(timespec="microseconds"), published="2026-10-14")
+    marked = check(store, T0 + KOREAN_ONLY_AFTER + timedelta(minutes=1)).korean_only
+    assert queue_korean_only(store, settings, ["webhook", "email"], marked) == 3
+    rows = store.query("SELECT channel, kind, payload FROM outbox ORDER BY channel, id")
+    watches = sorted((r["channel"], json.loads(r["payload"])["watch"]) for r in rows)
+    assert watches == [("email", "shoes"), ("webhook", "korean-desk"), ("webhook", "shoes")]
+    assert all(json.loads(r["payload"])["item_id"] == lone and r["kind"] == "watch.matched" for r in rows)
+    assert queue_korean_only(store, settings, ["webhook", "email"], marked) == 0
+    assert check(store, T0 + timedelta(days=3)).korean_only == []

@@ -164,15 +164,55 @@ def _queue_watches(db: Tx, watches: list[WatchSettings], channels: list[str], ga
     countries = {c.casefold() for c in [*cls.countries, *found.country_names(gaz)]}
     queued = 0
     for watch in watches:
+        if watch.korean_only:
+            continue  # matched when the item is marked "Korean only" (queue_korean_only), not when it is stored
         hits = watch_hits(db, watch, item.item_id, people, countries)
         if not hits:
             continue
-        db_signals.add_watch_match(db, watch.name, item.item_id, now)
-        payload = {"watch": watch.name, "matched": hits, **_item_fields(item)}
-        for channel in channels:
-            if watch.channels is None or channel in watch.channels:
-                queued += enqueue(db, channel=channel, kind="watch.matched", subject=f"{watch.name}|{item.item_id}",
-                                  payload=payload, now=now) is not None
+        queued += _queue_watch(db, watch, channels, item.item_id, {"matched": hits, **_item_fields(item)}, now)
+    return queued
+
+
+def watches_channel(watch: WatchSettings, channel: str) -> bool:
+    """Whether a watch sends to `channel` (a channel kind named in `channels` covers all its channels:
+    "apprise" covers "apprise[2]")."""
+    if watch.channels is None:
+        return True
+    return any(channel == name or channel.startswith(f"{name}[") for name in watch.channels)
+
+
+def _queue_watch(db: Tx, watch: WatchSettings, channels: list[str], item_id: int, fields: dict[str, Any],
+                 now: str) -> int:
+    """Record a match and queue its `watch.matched` alert once per channel of the watch; how many were queued."""
+    db_signals.add_watch_match(db, watch.name, item_id, now)
+    payload = {"watch": watch.name, **fields}
+    return sum(enqueue(db, channel=channel, kind="watch.matched", subject=f"{watch.name}|{item_id}", payload=payload,
+                       now=now) is not None for channel in channels if watches_channel(watch, channel))
+
+
+def queue_korean_only(store: Store, settings: Settings, channels: list[str], marked: list[dict[str, Any]]) -> int:
+    """Alert the `korean_only` watches of the Korean items just marked "Korean only" (each once per channel); a
+    watch that also names people, countries or words takes only the marked items that match them too."""
+    watches = [w for w in settings.watches if w.korean_only]
+    if not watches or not marked:
+        return 0
+    queued = 0
+    with store.transaction() as db:
+        now = iso(datetime.now(UTC))
+        for row in marked:
+            item_id = int(row["id"])
+            people, countries = db_signals.item_people_and_countries(db, item_id)
+            for watch in watches:
+                hits = ["korean only"]
+                if watch.people or watch.countries or watch.words:
+                    extra = watch_hits(db, watch, item_id, people, countries)
+                    if not extra:
+                        continue
+                    hits += extra
+                fields = {"matched": hits, "item_id": item_id, "title": row["title"], "url": row["url"],
+                          "source": row["source"], "date": row["published"], "category": row["category"],
+                          "korean_only": True}
+                queued += _queue_watch(db, watch, channels, item_id, fields, now)
     return queued
 
 

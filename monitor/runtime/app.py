@@ -7,7 +7,7 @@ import threading
 from types import TracebackType
 
 from monitor.alerts.dispatch import Dispatcher, DispatchSummary
-from monitor.alerts.signals import check_absences
+from monitor.alerts.signals import check_absences, queue_korean_only
 from monitor.archive.pairing import PassCheck
 from monitor.archive.pairing import check as languages_check
 from monitor.config import Settings, SourceSettings
@@ -59,6 +59,11 @@ class Poller:
             return None
         if result.pairs or result.korean_only:
             log.info("languages check", pairs=len(result.pairs), korean_only=len(result.korean_only))
+        if result.korean_only:
+            try:
+                queue_korean_only(self.ctx.store, self.settings, self.ctx.channels, result.korean_only)
+            except Exception:
+                log.exception("Korean-only watches failed")
         return result
 
     def sources(self, names: list[str] | None = None) -> list[SourceSettings]:

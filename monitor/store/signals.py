@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -154,3 +155,11 @@ def watch_matches_between(store: Store, start: str, end: str) -> list[dict[str, 
     return store.query("SELECT w.watch, i.id, i.title, i.url, i.source, i.published FROM watch_matches w "
                        "JOIN items i ON i.id = w.item_id WHERE w.matched_at >= ? AND w.matched_at < ? "
                        "ORDER BY w.watch, w.matched_at", (start, end))
+
+
+def item_people_and_countries(tx: Tx, item_id: int) -> tuple[set[str], set[str]]:
+    """The participants and the (case-folded) countries stored with an item."""
+    row = tx.one("SELECT participants, countries FROM items WHERE id = ?", [item_id])
+    if row is None:
+        return set(), set()
+    return set(json.loads(row["participants"] or "[]")), {c.casefold() for c in json.loads(row["countries"] or "[]")}
