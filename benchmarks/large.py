@@ -235,7 +235,8 @@ def run(quick: bool = False) -> Section:
         "deduplication, events and the full-text index.",
         f"Poll cycle: {SOURCES} KCNA listings on a local server, each gaining one entry a cycle; CPU time of the "
         f"process (system time included: SQLite's fsyncs) per cycle, the mean of {CYCLES} steady cycles after the "
-        f"first and the checkpoint that writes their pages to the database file, on an empty store and on a copy of the large one, {rounds} interleaved rounds.",
+        f"first and the checkpoint that writes their pages to the database file, on an empty store and on a copy of "
+        f"the large one, {rounds} interleaved rounds.",
         f"Search: the query `monitor search` runs (bm25 order, snippets, 50 hits), in-process, for {len(QUERIES)} "
         "queries from rare names to words in a third of the items; the command adds its start-up (see status).",
     ]
