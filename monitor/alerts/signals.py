@@ -36,7 +36,7 @@ RANK_TOP = 20
 #: a move of this many places or more is a change
 RANK_MOVE = 5
 #: the person `status` counts the days since
-LEADER = "Kim Jong Un"
+LEADER = db_signals.LEADER
 
 
 @dataclass(frozen=True)
@@ -275,13 +275,3 @@ def _absence(db: Tx, channels: list[str], name: str, limit: int, today: date, so
                "last_item_id": last["item_id"]}
     return sum(enqueue(db, channel=channel, kind="person.absent", subject=f"{name}|{last['date']}",
                        payload=payload, now=now) is not None for channel in channels)
-
-
-def days_since(store: Store, person: str = LEADER, today: date | None = None) -> dict[str, Any] | None:
-    """The last appearance of a person and the days since (for `status`), or None when never seen."""
-    last = db_signals.last_appearance(store, person)
-    if last is None:
-        return None
-    days = ((today or datetime.now(UTC).date()) - date.fromisoformat(last["date"])).days
-    return {"person": person, "last_seen": last["date"], "days": days, "kind": last["kind"],
-            "item_id": last["item_id"]}

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from monitor.cli.terminal import safe
-from monitor.cli.views import print_items
+if TYPE_CHECKING:
+    from rich.console import Console
+from monitor.cli.terminal import LazyConsole, safe
 from monitor.config import ConfigError, Settings, find_config, load_settings
 from monitor.logging import configure_logging
 from monitor.store import Store, StoreError
@@ -23,8 +21,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 alerts_app = typer.Typer(add_completion=False, help="Alert deliveries: list, retry, test, re-enable channels.")
 app.add_typer(alerts_app, name="alerts")
 # Piped output (logs, mail, CI) gets room for a readable table instead of the 80-column default.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True, soft_wrap=True)
+out = cast("Console", LazyConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 140))
+err = cast("Console", LazyConsole(stderr=True, soft_wrap=True))
 
 
 class State:
@@ -133,12 +131,14 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     s = settings()
     store = open_store(s)
     data = store.status([x.name for x in s.sources])
-    from monitor.alerts.signals import days_since
+    from monitor.store.signals import days_since
 
     data["leader"] = days_since(store)
     if as_json:
         print_json(data)
         return
+    from rich.table import Table
+
     table = Table(title=f"Sources ({s.db_path})")
     for col in ("source", "adapter", "status", "last ok", "failures", "items"):
         table.add_column(col, no_wrap=True)
@@ -180,6 +180,7 @@ def items(
         "--korean-only", help="Only Korean items with no English version 48 hours after they were seen.")] = False,
 ) -> None:
     """Stored items, newest first."""
+    from monitor.cli.views import print_items
     _check_choice("--category", category, CATEGORIES)
     s = settings()
     try:
@@ -202,6 +203,7 @@ def demo(
     import tempfile
     from datetime import date
 
+    from monitor.cli.views import print_items
     from monitor.runtime.app import Poller
     from monitor.runtime.demo import demo_config, demo_site, sample_stories
 
@@ -234,6 +236,7 @@ def demo(
 @app.command()
 def sources() -> None:
     """The configured sources."""
+    from rich.table import Table
     s = settings()
     table = Table(title=f"{len(s.sources)} sources ({s.config_path})")
     for col in ("name", "adapter", "url", "interval", "articles", "enabled"):
@@ -252,6 +255,7 @@ def alerts_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Alert deliveries: status, attempts, last error."""
+    from rich.table import Table
     if ctx.invoked_subcommand is not None:
         return
     _check_choice("--status", status_filter, ALERT_STATUSES)
@@ -307,6 +311,8 @@ def alerts_enable(channel: Annotated[str, typer.Argument(help="webhook | email")
 def alerts_test() -> None:
     """Send a test message to every configured channel and show each result."""
     from datetime import UTC, datetime
+
+    from rich.markup import escape
 
     from monitor.alerts import AlertMessage
     from monitor.alerts.dispatch import Dispatcher
@@ -700,6 +706,8 @@ def doctor(
     no_sources: Annotated[bool, typer.Option("--no-sources", help="Skip the live fetch of each source.")] = False,
 ) -> None:
     """Check config, database, SQLite, every source and alert channel, and say what to do about each problem."""
+    from rich.table import Table
+
     from monitor.runtime.doctor import run_checks
 
     s = settings()

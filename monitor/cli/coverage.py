@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from monitor.cli.terminal import safe
+from monitor.cli.terminal import real_console, safe
 from monitor.config import Settings
 
 
@@ -28,7 +28,7 @@ def run_backfill(s: Settings, name: str, since: date, out: Console, err: Console
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
                TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
     try:
-        with Progress(*columns, console=err, transient=False) as bar:
+        with Progress(*columns, console=real_console(err), transient=False) as bar:
             task = bar.add_task(f"backfill {name}", total=None, detail="first page")
 
             def show(step: Step) -> None:
@@ -81,7 +81,7 @@ def run_import(s: Settings, paths: list[Path], source: str | None, fmt: str, out
     skipped = 0
     try:
         with Progress(TextColumn("[bold]import"), TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
-                      console=err) as bar:
+                      console=real_console(err)) as bar:
             task = bar.add_task("import", total=None, detail="")
             for path in paths:
                 def show(o: Outcome, name: str = path.name) -> None:

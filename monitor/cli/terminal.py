@@ -8,6 +8,7 @@ goes through `safe` first. JSON output needs nothing: the encoder escapes contro
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 # bidirectional embeddings, overrides and isolates: they reorder the text around them on screen
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -34,3 +35,28 @@ def safe(text: str | None, *, newlines: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+class LazyConsole:
+    """A Rich console made at its first use: Rich costs a tenth of the start-up of a command whose output is JSON
+    or one line, which never needs it."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def real(self) -> Any:
+        """The Rich console itself (made now if need be), for Rich objects that take one (Progress, Live)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+
+def real_console(console: Any) -> Any:
+    """The Rich console behind `console` (a LazyConsole or a console already)."""
+    return console.real() if isinstance(console, LazyConsole) else console

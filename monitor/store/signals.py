@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from monitor.store.database import Store, Tx
@@ -163,3 +164,17 @@ def item_people_and_countries(tx: Tx, item_id: int) -> tuple[set[str], set[str]]
     if row is None:
         return set(), set()
     return set(json.loads(row["participants"] or "[]")), {c.casefold() for c in json.loads(row["countries"] or "[]")}
+
+
+#: The person whose days since the last appearance `status` shows.
+LEADER = "Kim Jong Un"
+
+
+def days_since(store: Store, person: str = LEADER, today: date | None = None) -> dict[str, Any] | None:
+    """The last appearance of a person and the days since (for `status`), or None when never seen."""
+    last = last_appearance(store, person)
+    if last is None:
+        return None
+    days = ((today or datetime.now(UTC).date()) - date.fromisoformat(last["date"])).days
+    return {"person": person, "last_seen": last["date"], "days": days, "kind": last["kind"],
+            "item_id": last["item_id"]}
