@@ -297,3 +297,14 @@ def test_an_old_meeting_found_by_catch_up_does_not_alert_but_a_recent_one_does(
     kinds = ctx.store.query("SELECT kind, payload FROM outbox")
     assert len(kinds) == 1 and "Laos" in kinds[0]["payload"]
     assert ctx.store.scalar("SELECT COUNT(*) FROM items WHERE category = 'meeting'") == 2
+
+
+def test_the_watchdog_allows_a_catch_up_its_time(tmp_path: Path) -> None:
+    """A source job may read `[catchup] max_pages` older pages before the watchdog takes it for stuck: each page
+    (with its retries and the politeness delay) adds to the limit."""
+    from monitor.runtime.daemon import longest_run
+
+    none = settings(tmp_path, {"adapter": "kcna", "url": "http://127.0.0.1:9/x"}, "[catchup]\nmax_pages = 0\n")
+    many = settings(tmp_path, {"adapter": "kcna", "url": "http://127.0.0.1:9/x"}, "[catchup]\nmax_pages = 20\n")
+    per_page = none.fetch.timeout * (none.fetch.retries + 1)
+    assert longest_run(many) - longest_run(none) >= 20 * (per_page + none.fetch.min_delay)

@@ -40,11 +40,13 @@ STOP_GRACE_SECONDS = 7.0
 
 def longest_run(settings: Settings) -> float:
     """Seconds past which a job is taken for stuck: longer than a source run can last with every request of it
-    timing out after all its retries (the listing, then the article pages, so many at a time), plus a margin."""
+    timing out after all its retries (the listing, the older pages of a catch-up one after another, then the
+    article pages, so many at a time), plus a margin."""
     fetch = settings.fetch
     per_request = fetch.timeout * (fetch.retries + 1) + fetch.backoff * 2 ** (fetch.retries + 1)
     article_rounds = -(-fetch.max_articles_per_run // max(1, fetch.article_concurrency))
-    return float(per_request * (1 + article_rounds) + 300.0)
+    catchup = settings.catchup.max_pages * (per_request + fetch.min_delay)
+    return float(per_request * (1 + article_rounds) + catchup + 300.0)
 
 
 class Daemon:
