@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from monitor.config import Settings
+from monitor.ingest.pipeline import Context
+from monitor.runtime.runner import close_context, open_context
 from tests.sitekit import LocalSite
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -40,3 +43,18 @@ def write_config(path: Path, sources: list[dict[str, Any]], extra: str = "", *, 
         lines.append("")
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def ctx_for() -> Iterator[Callable[[Settings], Context]]:
+    """Opens a runtime Context for settings (as `run --once` does) and closes it after the test."""
+    opened: list[Context] = []
+
+    def factory(settings: Settings) -> Context:
+        ctx = open_context(settings)
+        opened.append(ctx)
+        return ctx
+
+    yield factory
+    for ctx in opened:
+        close_context(ctx)

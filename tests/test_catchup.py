@@ -5,16 +5,13 @@ a way back the gap is reported; old news found on older pages stores but does no
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import pytest
-
 from monitor.config import Settings, load_settings
 from monitor.ingest.pipeline import Context, RunSummary, run_source
-from monitor.runtime.runner import close_context, open_context
 from tests.conftest import write_config
 from tests.sitekit import LocalSite, Reply, Request
 
@@ -37,21 +34,6 @@ def hexid(n: int) -> str:
 def chunks(newest: int, per_page: int) -> list[list[int]]:
     numbers = list(range(newest, 0, -1))
     return [numbers[i:i + per_page] for i in range(0, len(numbers), per_page)]
-
-
-@pytest.fixture
-def ctx_for(tmp_path: Path) -> Iterator[Callable[[Settings], Context]]:
-    """Opens a Context for settings and closes it after the test."""
-    opened: list[Context] = []
-
-    def factory(settings: Settings) -> Context:
-        ctx = open_context(settings)
-        opened.append(ctx)
-        return ctx
-
-    yield factory
-    for ctx in opened:
-        close_context(ctx)
 
 
 def settings(tmp_path: Path, source: dict[str, object], extra: str = "") -> Settings:

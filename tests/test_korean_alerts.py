@@ -1,9 +1,7 @@
 """One meeting reported by the Korean edition first and the English edition later: one event, one webhook and one
 email (from the Korean report), the English report joining the event; the two items paired as one story.
 
-The first test uses the real classifier (it needs the Korean classifier of issue 21 part A, branch i21a, and is
-skipped until Korean text is classified); the second a stand-in that classifies the Korean report as that
-classifier must, so that the storing, events, alerts and pairing are checked on their own.
+Both orders run with the real classifier (Korean text classified by the Korean rules).
 """
 
 from __future__ import annotations
@@ -11,15 +9,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from monitor.archive.pairing import check
-from monitor.classify import Classification, Classifier
 from monitor.cli import app
-from monitor.language import has_hangul
 from monitor.store import Store
 from tests.conftest import write_config
 from tests.koreankit import KO_LATEST, KoStory, publish_ko
@@ -37,51 +31,17 @@ EN_MEETING = Story("Kim Jong Un Receives Foreign Minister of Belarus", (
 KO_FILLER = KoStory("평양에서 가을철체육경기 진행", ("여러 단위의 선수들이 경기에 참가하였다.",), DAY)
 
 
-def _korean_classified() -> bool:
-    cls = Classifier.load().classify(KO_MEETING.title, "\n".join(KO_MEETING.paragraphs), published=DAY)
-    return cls.category == "meeting" and cls.high_level and "Maxim Ryzhenkov" in cls.participants
-
-
 def test_korean_report_first_alerts_once_english_joins(tmp_path: Path, site: LocalSite,
                                                        channels: tuple[HookReceiver, Inbox, int]) -> None:
     """Korean report first: one signed webhook and one email naming it; the English report a pass later joins
     the event (its second report) without another meeting alert, and the two items are paired."""
-    if not _korean_classified():
-        pytest.skip("Korean text is not classified yet (the Korean classifier is issue 21 part A, branch i21a)")
     _korean_then_english(tmp_path, site, channels)
 
 
-def test_same_with_a_stand_in_korean_classifier(tmp_path: Path, site: LocalSite,
-                                                channels: tuple[HookReceiver, Inbox, int],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """With Korean text classified as the Korean classifier must (a stand-in), the Korean report alerts once on
-    each channel first, the English one joins its event, and the items are paired."""
-    real = Classifier.classify
-
-    def classify(self: Classifier, title: str, text: str | None = None, **kw: Any) -> Classification:
-        if has_hangul(title) and "접견" in title:
-            return Classification("meeting", True, ["Kim Jong Un", "Maxim Ryzhenkov"], ["Belarus"],
-                                  {"Kim Jong Un": "DPRK", "Maxim Ryzhenkov": "Belarus"}, 0.9, ["stand-in"])
-        return real(self, title, text, **kw)
-
-    monkeypatch.setattr(Classifier, "classify", classify)
-    _korean_then_english(tmp_path, site, channels)
-
-
-def test_english_first_then_korean_with_a_stand_in(tmp_path: Path, site: LocalSite,
-                                                    channels: tuple[HookReceiver, Inbox, int],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_english_first_then_korean(tmp_path: Path, site: LocalSite,
+                                   channels: tuple[HookReceiver, Inbox, int]) -> None:
     """English report first: it alerts, the Korean one joins its event without another meeting alert, and the
     Korean item is never marked "Korean only" (its English version is there)."""
-    real = Classifier.classify
-
-    def classify(self: Classifier, title: str, text: str | None = None, **kw: Any) -> Classification:
-        if has_hangul(title) and "접견" in title:
-            return Classification("meeting", True, ["Kim Jong Un", "Maxim Ryzhenkov"], ["Belarus"],
-                                  {"Kim Jong Un": "DPRK", "Maxim Ryzhenkov": "Belarus"}, 0.9, ["stand-in"])
-        return real(self, title, text, **kw)
-
-    monkeypatch.setattr(Classifier, "classify", classify)
     hook, inbox, port = channels
     publish_ko(site, [KO_MEETING])
     publish(site, LATEST, [EN_MEETING])

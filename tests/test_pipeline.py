@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from monitor.config import Settings, load_settings
 from monitor.ingest import pipeline
-from monitor.ingest.pipeline import Context, run_source
+from monitor.ingest.pipeline import run_source
 from monitor.models import Entry, Listing
 from monitor.runtime.runner import close_context, open_context, run_all
 from monitor.store import utcnow
@@ -33,21 +32,6 @@ def make(tmp_path: Path, site: LocalSite, paths: dict[str, str], extra: str = ""
     srcs = [{"name": n, "adapter": "kcna", "url": site.base + p, "interval": 600, "fetch_articles": articles}
             for n, p in paths.items()]
     return load_settings(write_config(tmp_path / "monitor.toml", srcs, extra))
-
-
-@pytest.fixture
-def ctx_for(tmp_path: Path) -> Iterator[object]:
-    """Opens a Context for settings and closes it after the test."""
-    opened: list[Context] = []
-
-    def factory(settings: Settings) -> Context:
-        ctx = open_context(settings)
-        opened.append(ctx)
-        return ctx
-
-    yield factory
-    for ctx in opened:
-        close_context(ctx)
 
 
 def test_same_article_under_two_urls_is_one_item(tmp_path: Path, site: LocalSite, ctx_for: object) -> None:

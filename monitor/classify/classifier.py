@@ -19,7 +19,7 @@ from monitor.classify.korean_gazetteer import korean_digest
 from monitor.classify.offices import find_offices, ruling_party
 from monitor.classify.offices import is_high as office_is_high
 from monitor.classify.quick import QuickWords, View
-from monitor.classify.text import fold, squash
+from monitor.classify.text import fold, squash, unique_in_order
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
 RULES_VERSION = "2026.12.2"
@@ -346,7 +346,7 @@ def _decide(it: _Item) -> Classification:
 
     # ---- diplomatic?
     principal_foreign = it.sentence_countries
-    countries = _ordered([*title_foreign, *principal_foreign])
+    countries = unique_in_order([*title_foreign, *principal_foreign])
     sport = rules.sport(tw)
     home = rules.home_event(tw)
     history = rules.anti_history(tw) or rules.anti_history(sw)
@@ -387,14 +387,6 @@ def _decide(it: _Item) -> Classification:
         reasons.append(f"event at home: {home!r}")
     reasons.append("no foreign-relations cue")
     return _result("domestic", False, [], [], {}, 0.7 if cue_text else 0.9, reasons)
-
-
-def _ordered(items: list[str]) -> list[str]:
-    out: list[str] = []
-    for i in items:
-        if i and i not in out:
-            out.append(i)
-    return out
 
 
 def _of_the_past(it: _Item, after: str) -> bool:
@@ -465,7 +457,7 @@ def _meeting(it: _Item, people: list[Person], title_foreign: list[str], principa
     if anonymous:
         reasons.append("office holders from gazetteer: " + ", ".join(h for h, _ in anonymous))
     home = DPRK in pc.values() or any(gaz.countries[m.key].name == DPRK for f in (it.tf, it.lf) for m in f.countries)
-    countries = _ordered([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
+    countries = unique_in_order([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
     reasons.append("participants: " + (", ".join(participants) or "none named"))
     conf = 0.95 if strong and participants else 0.8 if strong else 0.7
     return _result("meeting", high, participants, countries, pc, conf, reasons)

@@ -13,6 +13,7 @@ from monitor.classify import korean_morph as morph
 from monitor.classify import korean_names as names
 from monitor.classify.gazetteer import DPRK, HIGH_RANKS, Gazetteer
 from monitor.classify.korean_gazetteer import PARTICLES, Hit, KoreanGazetteer, is_hangul, load_korean
+from monitor.classify.text import unique_in_order
 
 if TYPE_CHECKING:
     from monitor.classify.classifier import Category, Classification
@@ -148,7 +149,7 @@ class _Decision:
 
     # ---------------------------------------------------------------- what the gazetteer found
     def _foreign_countries(self, hits: list[Hit]) -> list[str]:
-        return _ordered([h.value for h in hits if h.kind == "country" and h.value != DPRK])
+        return unique_in_order([h.value for h in hits if h.kind == "country" and h.value != DPRK])
 
     def _people(self, hits: list[Hit]) -> list[Hit]:
         return [h for h in hits if h.kind == "name" and self.eng.present(h.value, self.when)]
@@ -283,7 +284,7 @@ class _Decision:
     def _meeting(self, people: list[Hit], title_foreign: list[str], principal_foreign: list[str],
                  strong: bool) -> Classification:
         eng, when = self.eng, self.when
-        names = _ordered([p.value for p in people])
+        names = unique_in_order([p.value for p in people])
         hangul = {p.value: p.written for p in people}
         anonymous: list[tuple[str, str]] = []
         high_titles: list[str] = []
@@ -324,7 +325,7 @@ class _Decision:
         if anonymous:
             self.reasons.append("office holders from gazetteer: " + ", ".join(h for h, _ in anonymous))
         home = DPRK in pc.values() or any(h.kind == "country" and h.value == DPRK for h in (*self.th, *self.sh))
-        countries = _ordered([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
+        countries = unique_in_order([DPRK if home else "", *pc.values(), *title_foreign, *principal_foreign])
         self.reasons.append("participants: " + (", ".join(participants) or "none named"))
         conf = 0.95 if strong and participants else 0.8 if strong else 0.7
         return _result("meeting", high, participants, countries, pc, conf, self.reasons,
@@ -334,7 +335,7 @@ class _Decision:
     def _other(self, title_foreign: list[str], overseas: str | None, had_cue: bool) -> Classification:
         title, sentence = self.title, self.sentence
         principal_foreign = self._foreign_countries(self.sh)
-        countries = _ordered([*title_foreign, *principal_foreign])
+        countries = unique_in_order([*title_foreign, *principal_foreign])
         sport = _contains(title, SPORT)
         cues: list[str] = []
         if overseas:
@@ -407,14 +408,6 @@ def _country_before(text: str, hits: list[Hit], k: int) -> str:
         if prev.kind == "country":
             return prev.value if h.start - prev.end <= 12 else ""
     return ""
-
-
-def _ordered(items: list[str]) -> list[str]:
-    out: list[str] = []
-    for i in items:
-        if i and i not in out:
-            out.append(i)
-    return out
 
 
 def _result(category: Category, high: bool, participants: list[str], countries: list[str], pc: dict[str, str],

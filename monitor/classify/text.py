@@ -197,3 +197,12 @@ class Lexicon:
 def joined(items: Iterable[str]) -> str:
     """Items joined by ", " (for reasons)."""
     return ", ".join(items)
+
+
+def unique_in_order(items: list[str]) -> list[str]:
+    """The non-empty items, each once, in the order they first come."""
+    out: list[str] = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out
