@@ -152,7 +152,8 @@ def run(quick: bool = False) -> Section:
     section.notes.append(
         f"The analyser (kiwipiepy and its model) is loaded once, at the first Korean item that needs it: "
         f"{median(loads):.2f} s here, not counted above, and it adds {median(rss):.0f} MiB to the resident memory "
-        "of the process (kept for its life: a daemon that reads Korean sources is that much bigger). It reads only "
+        "of the process while it is loaded (the daemon lets it go after four idle minutes; most of it returns to the "
+        "system). It reads only "
         "short stretches around the stems of meeting words, in items with a trace of a foreign side; the rest is the "
         "Hangul gazetteer's one regular expression.")
     if "real" not in runs[0]["sets"]:
