@@ -290,3 +290,21 @@ def test_the_watchdog_allows_a_catch_up_its_time(tmp_path: Path) -> None:
     many = settings(tmp_path, {"adapter": "kcna", "url": "http://127.0.0.1:9/x"}, "[catchup]\nmax_pages = 20\n")
     per_page = none.fetch.timeout * (none.fetch.retries + 1)
     assert longest_run(many) - longest_run(none) >= 20 * (per_page + none.fetch.min_delay)
+
+
+def test_check_says_how_the_older_page_is_asked_for(tmp_path: Path) -> None:
+    """`monitor check` names the older page of a listing (a KCNA form POST, a css `next` link), or says none is
+    known, so that a user can see catch-up will work before an outage."""
+    from monitor.models import Document
+    from monitor.sources.check import check_document
+
+    base = "http://127.0.0.1:9"
+    kcna = check_document("kcna", Document(url=base + "/en/article/list/feed",
+                                           content=kcna_page([3, 2, 1], 1, 4, "tok-x").encode()))
+    assert kcna.older_page == f"POST {base}/en/article/list/feed (page 2)"
+    css = {"item": "li.story", "title": "a.headline", "link": "a.headline", "date": "span.when"}
+    page = css_page([3, 2, 1], "/news?page=2").encode()
+    assert check_document("css", Document(url=base + "/news", content=page), {**css, "next": "a.older"}
+                          ).older_page == f"GET {base}/news?page=2"
+    without = check_document("css", Document(url=base + "/news", content=page), css)
+    assert without.older_page is None and without.as_json()["older_page"] is None

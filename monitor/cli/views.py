@@ -186,6 +186,8 @@ def render_check(report: CheckReport, console: Console) -> None:
         for i, e in enumerate(report.entries, 1):
             table.add_row(str(i), e.title, e.published.isoformat() if e.published else "-", e.url, e.outlet or "")
         console.print(table)
+        older = report.older_page or "none known (after a gap, items that scrolled off cannot be caught up)"
+        console.print(Text(f"older page: {older}"))
     elif report.article is not None:
         a = report.article
         table = Table(show_header=False)

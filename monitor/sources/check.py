@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from monitor.models import Article, Document, Entry, LayoutNotRecognised
+from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.sources import adapter_kind, get_adapter
+from monitor.sources.paging import pager_of
 
 
 @dataclass
@@ -22,6 +23,7 @@ class CheckReport:
     article: Article | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    older_page: str | None = None  # how the next older page would be asked for (catch-up, backfill), if known
 
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (what `monitor check --json` prints)."""
@@ -35,7 +37,7 @@ class CheckReport:
             "recognised": self.error is None, "error": self.error, "warnings": list(self.warnings),
             "entries": [{"title": e.title, "url": e.url, "published": e.published.isoformat() if e.published else None,
                          "outlet": e.outlet, "teaser": e.teaser} for e in self.entries],
-            "article": article,
+            "article": article, "older_page": self.older_page,
         }
 
 
@@ -64,6 +66,7 @@ def check_document(kind: str, doc: Document, options: Mapping[str, Any] | None =
                                    "article URL, so titles (and teasers) are all that is classified")
         if not listing.entries:
             report.warnings.append("the listing parsed to zero entries: the layout has probably changed")
+        report.older_page = _older_page(adapter, doc, listing)
         return report
     try:
         article = adapter.parse_article(doc)
@@ -78,3 +81,14 @@ def check_document(kind: str, doc: Document, options: Mapping[str, Any] | None =
     return report
 
 
+def _older_page(adapter: object, doc: Document, listing: Listing) -> str | None:
+    """How the page older than this listing would be asked for ("POST url (page 2)", "GET url"), or None."""
+    pager = pager_of(adapter)
+    if pager is None:
+        return None
+    request = pager.older_page(doc, listing, None)
+    if request is None:
+        return None
+    how = "POST" if request.form is not None else "GET"
+    label = f" ({request.label})" if request.label and request.label != request.url else ""
+    return f"{how} {request.url}{label}"
