@@ -12,6 +12,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from monitor.config import load_settings
@@ -182,3 +183,27 @@ def test_import_reads_a_json_array_in_a_public_archives_shape(tmp_path: Path) ->
     assert items["Paduk Contest Held in Kaesong"]["published"] == "2024-11-10"
     assert items["Kim Jong Un Receives Lao Foreign Minister"]["category"] == "meeting"
     assert {i["source"] for i in items.values()} == {"kcna"}
+
+
+def test_repeats_within_a_file_are_stored_once_across_batches(tmp_path: Path, monkeypatch: Any) -> None:
+    """A row repeated later in the file (same URL, or same title and date under another URL) is a duplicate, also
+    when the repeat falls in a later batch; the other URL is kept as one more URL of the item."""
+    from monitor.classify import Classifier
+    from monitor.ingest import importer
+    from monitor.store import Store
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    rows = [{"title": "Pear Harvest Brisk", "url": "http://a.example/1", "date": "2024-09-01"},
+            {"title": "Footbridge Opens", "url": "http://a.example/2", "date": "2024-09-02"},
+            {"title": "Pear Harvest Brisk", "url": "http://a.example/1", "date": "2024-09-01"},
+            {"title": "Pear Harvest Brisk", "url": "http://mirror.example/9", "date": "2024-09-01"},
+            {"title": "Pear Harvest Brisk", "url": "http://a.example/1", "date": "2024-09-01"}]
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    settings = load_settings(write_config(tmp_path / "m.toml", []))
+    store = Store(settings.db_path)
+    outcome = importer.import_file(settings, store, Classifier.load(), path)
+    assert (outcome.read, outcome.stored, outcome.duplicates) == (5, 2, 3)
+    assert store.scalar("SELECT COUNT(*) FROM items") == 2
+    assert store.scalar("SELECT COUNT(*) FROM item_urls") == 3
+    store.close()

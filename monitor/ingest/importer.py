@@ -194,7 +194,6 @@ def import_file(settings: Settings, store: Store, classifier: Classifier, path: 
     """Import `path` into the store, BATCH rows per transaction; the outcome counts what happened to each row."""
     outcome = Outcome()
     batch: list[Row] = []
-    seen: set[str] = set()
     channels = enabled_channels(settings)
     for number, record in _records(path, _format_of(path, fmt), outcome):
         outcome.read += 1
@@ -203,29 +202,31 @@ def import_file(settings: Settings, store: Store, classifier: Classifier, path: 
             continue
         batch.append(row)
         if len(batch) >= BATCH:
-            _store(settings, store, classifier, batch, seen, channels, outcome)
+            _store(settings, store, classifier, batch, channels, outcome)
             batch = []
             if on_progress is not None:
                 on_progress(outcome)
     if batch:
-        _store(settings, store, classifier, batch, seen, channels, outcome)
+        _store(settings, store, classifier, batch, channels, outcome)
     if on_progress is not None:
         on_progress(outcome)
     return outcome
 
 
-def _store(settings: Settings, store: Store, classifier: Classifier, batch: list[Row], seen: set[str],
+def _store(settings: Settings, store: Store, classifier: Classifier, batch: list[Row],
            channels: list[str], outcome: Outcome) -> None:
     """One batch in one transaction: rows new by URL and by key are classified and stored, the rest counted."""
     keyed = []
+    # URLs repeated within the batch are skipped here (those of earlier batches are in the store already); a repeat
+    # by title and date under another URL adds that URL to the item, below
+    seen: set[str] = set()
     for row in batch:
-        folded = key_fold(row.title)
-        key = folded_item_key(folded, row.published.isoformat())
-        if row.url in seen or key in seen:
+        if row.url in seen:
             outcome.duplicates += 1
             continue
-        seen.update((row.url, key))
-        keyed.append((row, folded, key))
+        seen.add(row.url)
+        folded = key_fold(row.title)
+        keyed.append((row, folded, folded_item_key(folded, row.published.isoformat())))
     known_urls = runs.known_by_url(store, [row.url for row, _, _ in keyed])
     rules = settings.alerts.rules
     with store.transaction() as db:
