@@ -291,3 +291,26 @@ def test_the_analyser_is_released_when_idle_and_loaded_again_when_needed() -> No
     assert korean_morph.release_if_idle(0.0) is False  # nothing left to release
     korean_morph.morphs.cache_clear()
     assert korean_morph.morphs("외무상을 접견하시였다") == first
+
+
+def test_the_worker_process_reads_the_same_morphemes_and_ends_when_idle() -> None:
+    """In worker mode (the daemon's) the morphemes come from a process of its own, the same as in-process; letting it
+    go ends that process, and the next text starts another."""
+    from monitor.classify import korean_morph
+
+    text = "벨라루씨공화국 외무상을 접견하시였다"
+    korean_morph.morphs.cache_clear()
+    here = korean_morph.morphs(text)
+    korean_morph.use_worker(True)
+    try:
+        korean_morph.morphs.cache_clear()
+        assert korean_morph.morphs(text) == here
+        worker = korean_morph._STATE["worker"]
+        assert worker.process.is_alive()
+        assert korean_morph.release_if_idle(0.0) is True
+        assert not worker.process.is_alive() and "worker" not in korean_morph._STATE
+        korean_morph.morphs.cache_clear()
+        assert korean_morph.morphs("외무상을 만나시였다")[0].form == "외무상"
+    finally:
+        korean_morph.use_worker(False)
+    assert "worker" not in korean_morph._STATE

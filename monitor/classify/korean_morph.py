@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import multiprocessing
 import threading
 import time
 from collections.abc import Iterable
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
 
@@ -49,47 +51,118 @@ def user_words() -> list[tuple[str, str]]:
     return [(w, "NNP") for w in sorted(forms)]
 
 
+def _make_kiwi() -> Any:
+    """A kiwipiepy analyser with the user words (about a second, ~300 MiB resident)."""
+    from kiwipiepy import Kiwi  # imported here: a second of start-up that English-only users never pay
+
+    # no typo correction and no multi-word dictionary: the rules need neither, and they cost ~190 MiB of memory and
+    # a second of start-up (the model itself stays ~300 MiB resident)
+    kiwi = Kiwi(num_workers=-1, load_typo_dict=False, load_multi_dict=False)
+    for form, tag in user_words():
+        kiwi.add_user_word(form, tag, 0.0)
+    return kiwi
+
+
 def analyser() -> Any:
-    """The kiwipiepy analyser with the user words, made at the first call (about a second, ~300 MiB resident) and
-    kept until `release_if_idle` lets it go."""
+    """The in-process analyser, made at the first call and kept until `release_if_idle` lets it go."""
     _STATE["used"] = time.monotonic()
     kiwi = _STATE.get("kiwi")
     if kiwi is None:
         with _LOCK:
             kiwi = _STATE.get("kiwi")
             if kiwi is None:
-                from kiwipiepy import Kiwi  # imported here: a second of start-up that English-only users never pay
-
-                # no typo correction and no multi-word dictionary: the rules need neither, and they cost ~190 MiB
-                # of memory and a second of start-up (the model itself stays ~300 MiB resident)
-                kiwi = Kiwi(num_workers=-1, load_typo_dict=False, load_multi_dict=False)
-                for form, tag in user_words():
-                    kiwi.add_user_word(form, tag, 0.0)
-                _STATE["kiwi"] = kiwi
+                kiwi = _STATE["kiwi"] = _make_kiwi()
     return kiwi
 
 
+def _serve(conn: Connection) -> None:
+    """The worker process: tokenize each text received until None (or the parent's end of the pipe) comes."""
+    kiwi = _make_kiwi()
+    while True:
+        try:
+            text = conn.recv()
+        except EOFError:
+            return
+        if text is None:
+            return
+        conn.send([(t.form, t.tag) for t in kiwi.tokenize(text)])
+
+
+class _Worker:
+    """The analyser in a process of its own: all its memory goes back to the system when the process ends."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), name="korean-analyser", daemon=True)
+        self.process.start()
+        child.close()
+
+    def tokenize(self, text: str) -> list[tuple[str, str]]:
+        """The (form, tag) of each morpheme of `text`."""
+        self.conn.send(text)
+        found: list[tuple[str, str]] = self.conn.recv()
+        return found
+
+    def close(self) -> None:
+        """Ask the process to end, and make sure it does."""
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+def use_worker(on: bool = True) -> None:
+    """Analyse in a worker process (the daemon: its memory is given back whole when idle) or in this process."""
+    release_if_idle(0.0)
+    _STATE["worker_mode"] = on
+
+
 def release_if_idle(idle: float) -> bool:
-    """Let the analyser go when it was not used for `idle` seconds (the daemon calls this after each pass): most of
-    its ~300 MiB return to the system, and the next Korean item loads it again in about a second. Whether it was
-    released."""
+    """Let the analyser go when it was not used for `idle` seconds (the daemon calls this every few minutes): a
+    worker process ends, giving back all its ~300 MiB; an in-process analyser gives back most of it. The next
+    Korean item loads it again in about a second. Whether one was released."""
     with _LOCK:
-        if _STATE.get("kiwi") is None or time.monotonic() - _STATE.get("used", 0.0) < idle:
+        if time.monotonic() - _STATE.get("used", 0.0) < idle:
             return False
-        _STATE.pop("kiwi")
+        worker, kiwi = _STATE.pop("worker", None), _STATE.pop("kiwi", None)
+        if worker is not None:
+            worker.close()
+    if kiwi is None:
+        return worker is not None
+    del kiwi
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # glibc keeps freed memory unless asked to give it back
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     return True
 
 
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    """(form, tag) of each morpheme, from the worker process or the in-process analyser."""
+    if not _STATE.get("worker_mode"):
+        kiwi = analyser()
+        with _LOCK:
+            return [(t.form, t.tag) for t in kiwi.tokenize(text)]
+    with _LOCK:
+        _STATE["used"] = time.monotonic()
+        worker = _STATE.get("worker")
+        if worker is None:
+            worker = _STATE["worker"] = _Worker()
+        try:
+            return worker.tokenize(text)
+        except (EOFError, OSError):  # the worker died (killed, out of memory): the next call starts another
+            _STATE.pop("worker", None)
+            worker.close()
+            raise
+
+
 @lru_cache(maxsize=4096)
 def morphs(text: str) -> tuple[Morph, ...]:
     """The morphemes of a short text (a title or a sentence)."""
-    kiwi = analyser()
-    with _LOCK:
-        tokens = kiwi.tokenize(text)
-    return tuple(Morph(t.form, t.tag) for t in tokens)
+    return tuple(Morph(form, tag) for form, tag in _tokenize(text))
 
 
 def has_stem(text: str) -> bool:

@@ -64,6 +64,10 @@ class Daemon:
         self._busy_cond = threading.Condition()
         self._running: dict[int, tuple[str, float]] = {}  # worker thread -> (job, monotonic start)
         self.stuck_after = longest_run(settings)
+        # Korean text is analysed in a worker process that ends when idle (KOREAN_IDLE): ~300 MiB given back whole
+        from monitor.classify import korean_morph
+
+        korean_morph.use_worker(True)
         self.runs = 0
         self.failures: dict[str, int] = {}
         executor = ThreadPoolExecutor(max_workers=min(32, len(settings.sources) + 4))
@@ -140,8 +144,9 @@ class Daemon:
 
     def _languages_job(self) -> None:
         self.poller.check_languages()
-        morph = sys.modules.get("monitor.classify.korean_morph")  # loaded only once a Korean item was analysed
-        if morph is not None and morph.release_if_idle(KOREAN_IDLE):
+        from monitor.classify import korean_morph
+
+        if korean_morph.release_if_idle(KOREAN_IDLE):
             log.info("Korean analyser released (idle)", idle_seconds=KOREAN_IDLE)
 
     def _dispatch_job(self) -> None:
@@ -223,5 +228,8 @@ class Daemon:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(0)  # the worker threads cannot be interrupted; the kernel frees the lock
+            from monitor.classify import korean_morph
+
+            korean_morph.use_worker(False)  # the worker process, if one runs, ends with the daemon
             self.poller.close()
             log.info("daemon stopped")
