@@ -67,3 +67,39 @@ def test_undated_reports_join_events_of_the_last_three_days_only(tmp_path: Path)
         assert not joined.created and joined.event_id == recent.event_id
     finally:
         store.close()
+
+
+def test_a_foreign_name_read_back_from_korean_joins_the_english_report(tmp_path: Path) -> None:
+    """The Korean report's "Robertu Kolin" and the English report's "Roberto Colin" are heard the same: one event,
+    whose participants keep the first spelling only; a different foreigner with the same DPRK host is another."""
+    from monitor.alerts.events import same_meeting
+    from monitor.classify.names import match_key, sound_key
+
+    assert sound_key("Robertu Kolin") == sound_key("Roberto Colin")
+    assert match_key("Wang Yi") == "Wang Yi"  # too short to hear apart: compared as written
+    day = date(2016, 6, 22)
+    store = Store(tmp_path / "m.db")
+    now = datetime(2016, 6, 23, 12, 0, tzinfo=UTC)
+    try:
+        with store.transaction() as db:
+            for n in (1, 2, 3):
+                db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
+                           "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
+                           [n, f"k{n}", f"u{n}", iso(now), iso(now)])
+            korean = attach_report(db, MeetingReport(1, "ko", day, ["Ri Yong Ho", "Robertu Kolin"],
+                                                     {"Ri Yong Ho": "DPRK", "Robertu Kolin": "Brazil"}, ["Brazil"],
+                                                     True), iso(now))
+            english = attach_report(db, MeetingReport(2, "en", day, ["Ri Yong Ho", "Roberto Colin"],
+                                                      {"Ri Yong Ho": "DPRK", "Roberto Colin": "Brazil"}, ["Brazil"],
+                                                      True), iso(now))
+            other = attach_report(db, MeetingReport(3, "en", day, ["Ri Yong Ho", "Carlos Kaiser"],
+                                                    {"Ri Yong Ho": "DPRK", "Carlos Kaiser": "Brazil"}, ["Brazil"],
+                                                    True), iso(now))
+            people = db.scalar("SELECT participants FROM events WHERE id = ?", [korean.event_id])
+        assert korean.created and not english.created and english.event_id == korean.event_id
+        assert other.created and other.event_id != korean.event_id
+        assert people == '["Ri Yong Ho", "Robertu Kolin"]'
+        assert not same_meeting(["Kim Jong Un", "Wang Yi"], {"Kim Jong Un": "DPRK", "Wang Yi": "China"},
+                                ["Kim Jong Un", "Wang Ya"])
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from monitor.classify.names import match_key
 from monitor.store import Tx
 from monitor.store.events import event_with_reports, events_between, events_created_since, join_event, open_event
 
@@ -45,12 +46,16 @@ def same_meeting(a_parts: list[str], a_countries: dict[str, str], b_parts: list[
     """Whether a new report with participants `a_parts` describes the event whose principals are `b_parts`.
 
     They match when they share a foreign participant, or, when no foreign name is known, at least two names.
-    A shared Kim Jong Un alone is never enough: he meets many delegations in a week.
+    A shared Kim Jong Un alone is never enough: he meets many delegations in a week. A foreign participant is
+    shared also when spelt another way but heard the same (`match_key`): the Korean edition's name read back
+    from Hangul ("Robertu Kolin") and the English edition's ("Roberto Colin").
     """
     shared = set(a_parts) & set(b_parts)
-    if not shared:
-        return False
-    if shared & _foreign(a_parts, a_countries):
+    foreign = _foreign(a_parts, a_countries)
+    if shared & foreign:
+        return True
+    heard = {match_key(p) for p in b_parts if p not in shared}
+    if any(match_key(p) in heard for p in foreign - shared):
         return True
     return len(shared) >= 2
 
@@ -76,8 +81,11 @@ def attach_report(db: Tx, report: MeetingReport, now: str) -> EventChange:
     for ev in candidates:
         parts = json.loads(ev["participants"])
         if same_meeting(report.participants, report.participant_countries, parts):
-            merged = sorted(set(parts) | set(report.participants), key=lambda p: (p not in parts, parts.index(p)
-                                                                                  if p in parts else 0))
+            # the event's spelling of each person stays; a name heard the same (another edition's spelling) is
+            # not added again
+            known = {match_key(p) for p in parts}
+            merged = parts + [p for p in dict.fromkeys(report.participants)
+                              if p not in parts and match_key(p) not in known]
             countries = sorted(set(json.loads(ev["countries"])) | set(report.countries))
             count = join_event(db, ev["id"], report.item_id, merged, countries, report.high_level, now)
             return EventChange(ev["id"], False, count)

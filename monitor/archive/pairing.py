@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from monitor.classify.names import match_key
 from monitor.store import Store, Tx, iso
 from monitor.store import korean as ko_store
 
@@ -85,7 +86,7 @@ def side(row: dict[str, Any]) -> Side:
         day = None
     text = f"{row.get('title') or ''}\n{row.get('body') or row.get('teaser') or ''}"
     return Side(id=int(row["id"]), day=day, category=row.get("category"),
-                participants=frozenset(json.loads(row.get("participants") or "[]")),
+                participants=frozenset(match_key(p) for p in json.loads(row.get("participants") or "[]")),
                 countries=frozenset(json.loads(row.get("countries") or "[]")), numbers=numbers_in(text),
                 event_id=row.get("event_id"))
 

@@ -50,3 +50,31 @@ def canonical_name(name: str) -> str:
 
         _DEFAULT_ALIASES = load_gazetteer(None).alias_to_name
     return _DEFAULT_ALIASES.get(form, form)
+
+
+# Letters that Hangul cannot tell apart, or writes one way, as one letter: a name read back from its DPRK Hangul
+# spelling ("Robertu Kolin") and the same name as the English edition spells it ("Roberto Colin") get one key.
+_SOUND_SWAPS = (("ph", "p"), ("th", "t"), ("sh", "s"), ("ch", "c"), ("ck", "k"), ("c", "k"), ("q", "k"),
+                ("f", "p"), ("v", "b"), ("z", "j"), ("x", "ks"), ("l", "r"))
+_NOT_CONSONANT = re.compile(r"[aeiouyhw]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def sound_key(name: str) -> str:
+    """A loose key of a romanized name: the consonants of each word as Hangul hears them (c/k, f/p, v/b, l/r are one;
+    vowels and doubled letters dropped). Two spellings of one foreign name, one read back from Korean, share it."""
+    words = []
+    for part in canonical_form(name).lower().split():
+        for old, new in _SOUND_SWAPS:
+            part = part.replace(old, new)
+        key = _DOUBLED.sub(r"\1", _NOT_CONSONANT.sub("", part))
+        if key:
+            words.append(key)
+    return " ".join(words)
+
+
+def match_key(name: str) -> str:
+    """What two reports compare a participant by: the sound key when it is long enough to tell people apart (four
+    consonants or more: "Li Qiang" yes, "Wang Yi" no), else the canonical form."""
+    key = sound_key(name)
+    return key if len(key.replace(" ", "")) >= 4 else canonical_form(name)
