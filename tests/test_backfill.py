@@ -207,3 +207,21 @@ def test_repeats_within_a_file_are_stored_once_across_batches(tmp_path: Path, mo
     assert store.scalar("SELECT COUNT(*) FROM items") == 2
     assert store.scalar("SELECT COUNT(*) FROM item_urls") == 3
     store.close()
+
+
+def test_hostile_import_files_are_refused_or_skipped_with_a_reason(tmp_path: Path) -> None:
+    """A JSON line nested 100,000 deep is a skipped line, a JSON array so nested is refused, a 5 MB title and a
+    50 MB text are cut, and the readable rows beside them are imported."""
+    deep_line = tmp_path / "deep.jsonl"
+    deep_line.write_text(json.dumps(
+        {"title": "T" * 5_000_000, "url": "http://x.example/1", "date": "2024-01-01", "text": "w " * 25_000_000})
+                         + "\n" + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    deep_array = tmp_path / "deep.json"
+    deep_array.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    cfg = write_config(tmp_path / "m.toml", [])
+    done = monitor(cfg, "import", str(deep_line))
+    assert done.returncode == 1 and "line 2: JSON nested too deep" in done.stderr
+    [item] = json.loads(monitor(cfg, "items", "--json").stdout)
+    assert len(item["title"]) <= 1000
+    refused = monitor(cfg, "import", str(deep_array))
+    assert refused.returncode == 2 and "nested too deep" in refused.stderr

@@ -21,6 +21,7 @@ from typing import Any
 from monitor.classify import Classifier
 from monitor.models import Document, LayoutNotRecognised
 from monitor.sources import get_adapter
+from monitor.sources.paging import pager_of
 from tests.timelimit import Overrun, time_limit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
@@ -37,7 +38,7 @@ TITLE_CAP, TEXT_CAP = 1000, 4000
 
 CSS_OPTIONS: dict[str, Any] = {
     "item": "li.story, h5, .title", "title": "a", "link": "a", "date": ".when, time, nobr", "teaser": "p",
-    "article_title": "h1, h2", "article_body": "article p, .story-body", "article_date": "time",
+    "article_title": "h1, h2", "article_body": "article p, .story-body", "article_date": "time", "next": "a",
 }
 ADAPTERS = [("kcna", {}), ("rodong", {}), ("kcnawatch", {}), ("naenara", {}), ("css", CSS_OPTIONS)]
 
@@ -163,7 +164,8 @@ def _timed(label: str, call: Callable[..., Any], *args: Any) -> Any:
 
 def test_fuzz_adapters() -> None:
     """Every adapter survives mutated and random pages: only LayoutNotRecognised escapes, no call over 1 s,
-    and what comes back keeps the caps (titles, entries)."""
+    and what comes back keeps the caps (titles, entries); the older page named on a listing (catch-up's next
+    request) is read as fast and points to an http(s) URL."""
     adapters = [(kind, get_adapter(kind, options)) for kind, options in ADAPTERS]
     deadline = time.monotonic() + SECONDS
     done = 0
@@ -177,6 +179,10 @@ def test_fuzz_adapters() -> None:
             if listing is not None:
                 assert len(listing.entries) <= 1000
                 assert all(len(e.title) <= 1000 for e in listing.entries)
+                pager = pager_of(adapter)
+                if pager is not None:
+                    older = _timed(f"{label} older page", pager.older_page, doc, listing, None)
+                    assert older is None or older.url.startswith(("http://", "https://")), older
             _timed(f"{label} article", adapter.parse_article, doc)
         done += 1
     assert done >= min(CASES, 20), f"only {done} cases ran in {SECONDS} s"

@@ -30,6 +30,7 @@ from monitor.config import Settings
 from monitor.language import detect_language
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
 from monitor.sources.dates import parse_date
+from monitor.sources.limits import MAX_BODY, MAX_TITLE, MAX_URL, cut_text
 from monitor.store import Store, korean, runs, utcnow
 
 Format = Literal["auto", "jsonl", "csv"]
@@ -37,7 +38,7 @@ Format = Literal["auto", "jsonl", "csv"]
 #: are found again and skipped).
 BATCH = 2000
 MAX_WARNINGS = 50
-MAX_TITLE = 1000
+MAX_SOURCE = 100
 
 
 class ImportFileError(Exception):
@@ -110,6 +111,8 @@ def _records(path: Path, fmt: Literal["jsonl", "csv"], outcome: Outcome) -> Iter
                     records = json.loads(head + handle.read())
                 except json.JSONDecodeError as exc:
                     raise ImportFileError(f"{path}: not a JSON array: {exc.msg} at line {exc.lineno}") from None
+                except RecursionError:
+                    raise ImportFileError(f"{path}: JSON nested too deep to be an archive of rows") from None
                 for number, record in enumerate(records if isinstance(records, list) else [], 1):
                     if isinstance(record, dict):
                         yield number, {str(k).lower(): v for k, v in record.items()}
@@ -124,6 +127,9 @@ def _records(path: Path, fmt: Literal["jsonl", "csv"], outcome: Outcome) -> Iter
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
                     outcome.warn(f"line {number}: not JSON ({exc.msg})")
+                    continue
+                except RecursionError:
+                    outcome.warn(f"line {number}: JSON nested too deep to be a row")
                     continue
                 if not isinstance(record, dict):
                     outcome.warn(f"line {number}: not a JSON object")
@@ -165,7 +171,7 @@ def _day(value: Any) -> date | None:
 
 def _row(number: int, record: dict[str, Any], label: str | None, outcome: Outcome) -> Row | None:
     """The row, or None (with a warning) when it lacks a title, a URL or id, or a readable date."""
-    title = normalize_text(_text(_field(record, "title")))[:MAX_TITLE]
+    title = cut_text(normalize_text(_text(_field(record, "title"))[:MAX_TITLE * 4]), MAX_TITLE)
     url, ident = _text(_field(record, "url")), _text(_field(record, "id"))
     day_value = _field(record, "date")
     day_text = _text(day_value)
@@ -184,8 +190,11 @@ def _row(number: int, record: dict[str, Any], label: str | None, outcome: Outcom
     else:
         outcome.warn(f"line {number}: neither an http(s) url nor an id")
         return None
-    text = _text(_field(record, "text")) or None
-    return Row(number, title, url, published, text, source)
+    if len(url) > MAX_URL:
+        outcome.warn(f"line {number}: a URL or id of {len(url):,} characters")
+        return None
+    text = cut_text(_text(_field(record, "text")), MAX_BODY) or None
+    return Row(number, title, url, published, text, source[:MAX_SOURCE])
 
 
 def import_file(settings: Settings, store: Store, classifier: Classifier, path: Path, *,

@@ -203,7 +203,7 @@ class CssAdapter:
             return None
         link = select_first(parse_html(doc, "css listing"), self.options.next)
         url = resolver(doc.url)(link.attributes.get("href") if link is not None else None)
-        if url is None or url.split("#")[0] == doc.url.split("#")[0]:
+        if url is None or not url.startswith(("http://", "https://")) or url.split("#")[0] == doc.url.split("#")[0]:
             return None
         return PageRequest(url, None, url)
 

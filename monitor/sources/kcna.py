@@ -320,6 +320,8 @@ def _listing_form(doc: Document) -> PageRequest | None:
     if form is None:
         return None
     action = resolver(doc.url)(form.attributes.get("action")) or doc.url.split("#")[0]
+    if not action.startswith(("http://", "https://")):
+        return None
     fields = tuple((str(i.attributes.get("name")), str(i.attributes.get("value") or ""))
                    for i in select(form, "input[name]")[:64])
     return PageRequest(action, fields)
