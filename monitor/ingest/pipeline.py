@@ -24,7 +24,6 @@ from monitor.language import detect_language
 from monitor.logging import get_logger
 from monitor.models import Article, Document, Entry, LayoutNotRecognised, Listing
 from monitor.normalize import canonical_url, content_hash, folded_item_key, folded_story_key, key_fold, normalize_text
-from monitor.runtime.metrics import observe_run
 from monitor.sources import adapter_kind, get_adapter
 from monitor.sources.base import Adapter
 from monitor.sources.paging import PageRequest
@@ -249,7 +248,6 @@ def _finish(summary: RunSummary, t0: float) -> RunSummary:
           duration=summary.duration, error=summary.error, warnings=len(summary.warnings))
     for warning in summary.warnings[:MAX_WARNINGS]:
         log.warning("source run warning", source=summary.source, warning=warning)
-    observe_run(summary)
     return summary
 
 

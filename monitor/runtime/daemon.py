@@ -23,6 +23,7 @@ from monitor.config import Settings, SourceSettings
 from monitor.ingest.pipeline import Context, run_source
 from monitor.logging import get_logger
 from monitor.runtime.app import Poller
+from monitor.runtime.metrics import observe_run
 from monitor.runtime.runner import enabled_sources
 from monitor.runtime.sdnotify import Notifier
 
@@ -118,6 +119,7 @@ class Daemon:
 
     def _source_job(self, src: SourceSettings) -> None:
         summary = run_source(self.ctx, src)
+        observe_run(summary)
         self.runs += 1
         self.failures[src.name] = 1 if summary.failed else 0
         summary.alerts += check_absences(self.ctx.store, self.settings, self.ctx.channels)

@@ -6,8 +6,8 @@ from zero at each start, as Prometheus counters do; what the database knows (las
 source, items by source and category, alerts by channel and status) is read from it at each scrape, so it is
 right from the first scrape after a restart. `prometheus_client` is imported only when `[metrics]` is set.
 
-The pipeline and the dispatcher report through `observe_run` and `observe_delivery`, which do nothing unless a
-`Metrics` is installed (`start`).
+The runner and the daemon (after each source run) and the dispatcher report through `observe_run` and
+`observe_delivery`, which do nothing unless a `Metrics` is installed (`start`).
 """
 
 from __future__ import annotations

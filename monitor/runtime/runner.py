@@ -11,6 +11,7 @@ from monitor.config import Settings, SourceSettings
 from monitor.ingest.fetch import Fetcher, host_key
 from monitor.ingest.pipeline import Context, RunSummary, run_source
 from monitor.logging import get_logger
+from monitor.runtime.metrics import observe_run
 from monitor.store import Store
 from monitor.store.outbox import release_stale_claims
 
@@ -73,7 +74,8 @@ def run_all(ctx: Context, sources: list[SourceSettings]) -> list[RunSummary]:
                 src = queue.popleft()
             except IndexError:
                 return
-            results[src.name] = run_source(ctx, src)
+            results[src.name] = summary = run_source(ctx, src)
+            observe_run(summary)
 
     lanes = [q for q in by_host.values() for _ in range(min(lanes_per_host, len(q)))]
     with ThreadPoolExecutor(max_workers=min(len(lanes), 64), thread_name_prefix="source") as pool:
