@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from monitor.normalize import key_fold
 from monitor.store import Store
 from monitor.store.archive import story_candidates, url_sightings
 from monitor.store.korean import item_languages, translation_links
@@ -25,7 +26,6 @@ MIN_BODY_CHARS = 80
 BODY_WINDOW = timedelta(days=3)
 
 _DATELINE = re.compile(r"^[^()\n]{0,80}\([A-Za-z .]{2,30}\)\s*[-\u2013\u2014]+\s*")
-_NOT_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,8 @@ def body_fingerprint(body: str | None) -> str | None:
     """Hash of the first 200 normalized characters of a body (dateline dropped), or None for a short body."""
     if not body:
         return None
-    text = unicodedata.normalize("NFKC", body).strip()
-    text = _DATELINE.sub("", text, count=1)
-    folded = _NOT_WORD.sub(" ", text.casefold()).strip()
+    text = _DATELINE.sub("", unicodedata.normalize("NFKC", body).strip(), count=1)
+    folded = key_fold(text)
     if len(folded) < MIN_BODY_CHARS:
         return None
     return hashlib.sha256(folded[:FINGERPRINT_CHARS].encode("utf-8")).hexdigest()

@@ -33,12 +33,6 @@ class Walk:
     next_request: PageRequest | None = None  # the page after the last one read (None: there is none)
 
 
-def can_page(adapter: Adapter) -> bool:
-    """Whether the adapter can page back at all (a css source needs its `next` selector, which is checked on the
-    page itself)."""
-    return pager_of(adapter) is not None
-
-
 def walk_back(fetcher: Fetcher, src: SourceSettings, adapter: Adapter, first: Document, listing: Listing, *,
               max_pages: int, on_page: OnPage, start: PageRequest | None = None) -> Walk:
     """Read up to `max_pages` pages older than the first page `first` (parsed as `listing`), or from `start`.

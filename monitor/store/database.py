@@ -222,9 +222,9 @@ class Store:
         counts = {r["source"]: r["n"] for r in self.query("SELECT source, COUNT(*) AS n FROM item_urls "
                                                             "GROUP BY source")}
         rows = self.query("SELECT * FROM sources ORDER BY name")
-        gaps = {r["source"]: r for r in self.query(
-            "SELECT source, MIN(since) AS since, MIN(detected_at) AS detected_at, MAX(note) AS note FROM gaps "
-            "WHERE closed_at IS NULL GROUP BY source")}
+        from monitor.store.coverage import open_gaps  # (coverage builds on this module)
+
+        gaps = open_gaps(self)
         if names is not None:
             order = {n: i for i, n in enumerate(names)}
             rows = sorted((r for r in rows if r["name"] in order), key=lambda r: order[r["name"]])
