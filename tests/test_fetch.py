@@ -158,7 +158,7 @@ def test_host_gate_spaces_request_starts() -> None:
     gate.acquire("b:80")
     gate.release("b:80")
     assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.19
-    assert time.monotonic() - t0 < 0.05
+    assert time.monotonic() - t0 < 0.15  # well under min_delay: b is not held back by a (slack for a loaded CI)
 
 
 class _UnresolvedNames(httpx.BaseTransport):

@@ -22,7 +22,7 @@ from monitor.classify.quick import QuickWords, View
 from monitor.classify.text import fold, squash, unique_in_order
 
 # Bump when the rules change: stored items are classified again when `Classifier.version` changes.
-RULES_VERSION = "2026.12.2"
+RULES_VERSION = "2026.12.3"
 
 Category = Literal["meeting", "diplomatic", "domestic"]
 
@@ -275,6 +275,15 @@ def _foreign_titles(found: Found) -> list[int]:
     return [k for k in range(len(found.titles)) if found.title_country.get(k) not in ("", DPRK, None)]
 
 
+def _two_heads(found: Found) -> list[str]:
+    """The states whose officers of minister rank or above a sentence names, when there are two or more of them
+    ("the President of Kyrgyzstan and the visiting President of Uzbekistan"), else []."""
+    states = unique_in_order([found.title_country.get(k) or "" for k in range(len(found.titles))
+                              if found.title_rank.get(k) in HIGH_RANKS])
+    states = [s for s in states if s]
+    return states if len(states) >= 2 else []
+
+
 def _dedupe(people: list[Person]) -> list[Person]:
     """People once each by name, in order (a country found for a later mention kept)."""
     by_name: dict[str, Person] = {}
@@ -323,6 +332,8 @@ def _decide(it: _Item) -> Classification:
         lead_cue, it.sw = found
         it.sentence, it._lf, sw = it.sw.raw, None, it.sw
         cue_text = f"meeting words in lead: {lead_cue!r}"
+    elif not not_meeting and not at_home and (signed := rules.signed_in_person(sw)) and _two_heads(it.lf):
+        cue_text = f"{signed} in person by officials of two states: {', '.join(_two_heads(it.lf))}"
     else:
         cue_text = ""
     overseas = rules.overseas_koreans(it.title + " . " + it.sentence, tw, sw)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from monitor.classify.names import canonical_form
+from monitor.classify.names import canonical_form, sound_key
 from monitor.classify.text import Lexicon, words
 
 RANKS = ("head_of_state", "head_of_government", "party_leader", "vice_head_of_state", "politburo",
@@ -236,6 +236,7 @@ class Gazetteer:
         self.officials: list[Official] = []
         self.lexicon = Lexicon()
         self.by_name: dict[str, list[Official]] = {}
+        self._sound_index: dict[str, list[str]] | None = None
         self.alias_to_name: dict[str, str] = {}
         for i, c in enumerate(data.get("countries", [])):
             where = f"{source}: countries[{i}]"
@@ -316,6 +317,36 @@ class Gazetteer:
         if not held:
             return None  # known, but in no post on that date: the rank is the one the text gives, if any
         return min((p.rank for p in held), key=rank_order)
+
+    def sounds_like(self, name: str, country: str = "", when: date | None = None) -> str | None:
+        """The official whose spelling sounds like `name` (`names.sound_key`: "Pradip Kumar Gyawali", read back from
+        Hangul, is "Pradeep Kumar Gyawali"), or None unless exactly one is left: of `country` when given, and of those
+        the one in a post on `when` when several are. Names of under four consonants ("Wang Yi") never match."""
+        key = sound_key(name)
+        if len(key.replace(" ", "")) < 4:
+            return None
+        parts = key.split()
+        cands = self._sounds().get(key) or (self._sounds().get(f"{parts[0]} {parts[-1]}", []) if len(parts) > 2
+                                            else [])
+        if country:
+            cands = [n for n in cands if any(p.country == country for p in self.by_name[n])]
+        if len(cands) > 1 and when is not None:
+            cands = [n for n in cands if any(p.holds_at(when) for p in self.by_name[n])] or cands
+        return cands[0] if len(cands) == 1 else None
+
+    def _sounds(self) -> dict[str, list[str]]:
+        """Sound key of every spelling of every official (and of its first and last words) -> names, built once."""
+        if self._sound_index is None:
+            index: dict[str, list[str]] = {}
+            for name, posts in self.by_name.items():
+                for spelling in {name, *(a for p in posts for a in p.aliases)}:
+                    key = sound_key(spelling)
+                    parts = key.split()
+                    for k in {key, f"{parts[0]} {parts[-1]}" if len(parts) > 2 else key}:
+                        if k and name not in index.setdefault(k, []):
+                            index[k].append(name)
+            self._sound_index = index
+        return self._sound_index
 
     def holder(self, country: str, office: str, when: date | None) -> str | None:
         """The official holding `office` of `country` on `when` (the latest holder when the date is unknown)."""

@@ -29,6 +29,8 @@ _LEADERS = ("Kim Jong Un", "Kim Jong Il", "Kim Il Sung")
 # "리설주녀사께서는", "김철동지가": a Korean name with an honorific
 _HONORIFIC = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,4}?)(?:동지|녀사)"
                         r"(?:께서|께서는|가|를|와|의|는|)(?=\s|$|[,.])")
+# a signing reported as done: "조약에 조인하였다", "협정에 서명하시였다", "문건을 체결하였다"
+_SIGNED = re.compile(r"(?:조인|서명|체결)(?:하였다|하시였다|했다|하였으며|하시였으며)")
 # a sentence opening with a Korean name before the office ("조영만 ... 특명전권대사가")
 _OPENING_NAME = re.compile(r"([\uac00-\ud7a3]{3}) (?=[\uac00-\ud7a3])")
 
@@ -188,6 +190,8 @@ class _Decision:
             if lead_cue is not None:
                 cue = lead_cue
                 cue_text = f"meeting words in lead: {lead_cue!r}"
+        if not cue and not to_come and not genre and foreignish and (states := self._signed_in_person()):
+            cue, cue_text = "조인", f"signed in person by officials of two states: {', '.join(states)}"
         if cue:
             people = self._people(self.th) + self._people(self.sh) if strong else \
                 self._people(self.sh) or self._people(self.th)
@@ -240,8 +244,9 @@ class _Decision:
                 if not any(x.start <= m.start(1) < x.end for x in hits):
                     add(names.korean_name(m.group(1)), m.group(1), DPRK)
         for run in self._name_runs():
+            run = self._before_hits(run)
             written = " ".join(run)
-            at = self.sentence.find(written)
+            at = self.sentence.find(written) if run else -1
             if at < 0 or any(h.start < at + len(written) and at < h.end for h in self.sh):
                 continue  # not written so, or a state, an office or a known name
             after = [h for h in self.sh if h.start >= at + len(written)]
@@ -254,6 +259,21 @@ class _Decision:
         if opening and self.sh and self.sh[0].start > 0 and any(h.kind == "title" and h.start < 60 for h in self.sh):
             add(names.korean_name(opening.group(1)), opening.group(1), DPRK)
         return out
+
+    def _before_hits(self, run: tuple[str, ...]) -> tuple[str, ...]:
+        """A run of proper nouns cut where a state, an office or a known name begins ("프라디프 꾸마르 갸왈리 네팔" ->
+        the name's three words); a single word left is no foreign name (a Korean name glued to its state)."""
+        at = self.sentence.find(" ".join(run))
+        if at < 0:
+            return ()
+        kept: list[str] = []
+        for word in run:
+            start = self.sentence.find(word, at)
+            if start < 0 or any(h.start < start + len(word) and start < h.end for h in self.sh):
+                break
+            kept.append(word)
+            at = start + len(word)
+        return tuple(kept) if len(kept) == len(run) or len(kept) >= 2 else ()
 
     def _name_runs(self) -> list[tuple[str, ...]]:
         """Runs of proper nouns the analyser finds in the 50 characters before each office of the principal sentence
@@ -269,6 +289,17 @@ class _Decision:
                 if run not in out:
                     out.append(run)
         return out
+
+    def _signed_in_person(self) -> list[str]:
+        """The states whose officers of minister rank or above sign together, one of them on a visit
+        ("까자흐스딴대통령과 이 나라를 방문한 뚜르크메니스딴대통령이 ... 협정에 서명하였다"): two or more, else []."""
+        sentence = self.sentence
+        if _SIGNED.search(sentence) is None or "방문" not in sentence:
+            return []
+        states = unique_in_order([_country_before(sentence, self.sh, k) for k, h in enumerate(self.sh)
+                                  if h.kind == "title" and self.gaz.titles[h.value].rank in HIGH_RANKS])
+        states = [s for s in states if s]
+        return states if len(states) >= 2 else []
 
     def _together(self) -> str | None:
         """The leader named in a title with a foreign official, together ("...와 함께"): a meeting (labels.md)."""
@@ -298,17 +329,21 @@ class _Decision:
                 owned = k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2
                 if info.rank in HIGH_RANKS and (country or owned):
                     high_titles.append(h.value)
-                if info.office and country and not owned and info.rank in HIGH_RANKS:
+                if info.office and country and not owned and info.rank in HIGH_RANKS and when is not None:
                     holder = eng.holder(country, info.office, when)
                     if holder:
                         resolved.add((text, h.start))  # the name written after it is this holder's
                     if holder and holder not in names:
                         anonymous.append((holder, country))
                         names.append(holder)
-        unknown = self._unknown_people(names, resolved)
-        for roman, written, _ in unknown:
-            names.append(roman)
-            hangul[roman] = written
+        unknown = []
+        for roman, written, country in self._unknown_people(names, resolved):
+            if " " in written and country != DPRK:  # a foreign name read back from Hangul: the gazetteer's spelling
+                roman = eng.sounds_like(roman, country, when) or roman
+            if roman not in names:
+                unknown.append((roman, written, country))
+                names.append(roman)
+                hangul[roman] = written
         participants = names
         pc = {n: self.gaz.country_of(n) for n in participants}
         pc.update(dict(anonymous))

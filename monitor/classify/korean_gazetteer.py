@@ -151,10 +151,17 @@ class KoreanGazetteer:
                 if start > 0 and is_hangul(text[start - 1]) and (phrase in self.ambiguous or len(phrase) <= 2) \
                         and not (out and out[-1].end == start) and text[start - 1] not in "주재":
                     continue  # inside another word ("전국련합"), unless after a state ("조선로씨야") or 주/재
+                if phrase in _PARTY_WORDS and out and out[-1].end == start and out[-1].kind == "country" \
+                        and out[-1].value != self.countries[phrase]:
+                    continue  # "꽁고로동당": the Congolese Party of Labour, not the Workers' Party of Korea
                 out.append(Hit("country", self.countries[phrase], start, end, written))
             else:
                 out.append(Hit("title", phrase, start, end, written))
         return out
+
+
+# words of a party that other states' parties share: glued to another state's name they are that state's party
+_PARTY_WORDS = frozenset({"로동당"})
 
 
 def _rest_of_word(text: str, end: int) -> str:

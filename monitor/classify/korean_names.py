@@ -112,6 +112,13 @@ _NOT_NAME_LIST = """
     일행 등 일군 일군들 성원 성원들 대표단 단장 부단장 동지 동지들 선생 각하 녀사 일행을 일행과 대표들 사이 사이의
     정부 정부대표단 당 당대표단 겸 및 직무대리 앞 일행이 담화 회담 연회 오찬 만찬 접견 그의 그들 등을 등과"""
 _NOT_NAMES = frozenset(_NOT_NAME_LIST.split())
+# "X인 NAME": an office, then (in apposition) the name of the person holding it
+_APPOSITIVE = ("인 ", "이신 ", "이며 ")
+# words that open the name of an office or a body: after an appositive name they end it ("... 은골로 국회 상원 의장")
+_OFFICE_WORD_LIST = """
+    국회 의회 상원 하원 국민의회 인민의회 정부 국가 당 중앙위원회 위원회 대통령 수상 총리 외무상 외무장관 장관 의장
+    부의장 대사 특명전권대사 위원장 부위원장 총비서 서기장 비서 주석 부주석"""
+_OFFICE_WORDS = frozenset(_OFFICE_WORD_LIST.split())
 
 
 def strip_particle(word: str) -> tuple[str, bool]:
@@ -130,16 +137,31 @@ def name_after(text: str, at: int, max_words: int = 4,
     ending with a particle ("프라디프 꾸마르 갸왈리를"). `known` tells a word the gazetteer reads (a state, an office:
     "조선대사를" is no name)."""
     rest = text[at:at + 60]
-    if not rest.startswith(" "):
+    appositive = rest.startswith(_APPOSITIVE)
+    if appositive:  # "총비서인 삐애르 은골로 국회 상원 의장": the name, then the office of the person it names
+        at += rest.index(" ")
+        rest = text[at:at + 60]
+    elif not rest.startswith(" "):
         return None
-    words = rest.split()[:max_words]
+    words = rest.split()[:max_words + 1]
+
+    def opens_office(word: str) -> bool:
+        bare = strip_particle(word)[0]
+        return not bare or bare in _NOT_NAMES or word in _NOT_NAMES or bare in _OFFICE_WORDS or (
+            known is not None and known(bare))
+
     taken: list[str] = []
-    for w in words:
+    for k, w in enumerate(words[:max_words]):
         if not w or not all(_parts(c) is not None for c in w):
             return None
-        bare, ended = strip_particle(w)
-        if bare in _NOT_NAMES or w in _NOT_NAMES or not bare or (known is not None and known(bare)):
+        if opens_office(w):
+            if appositive and taken:
+                break  # the name ends where the office written after it begins
             return None
+        if appositive and k + 1 < len(words) and opens_office(words[k + 1]):
+            taken.append(w)  # "은골로 국회": the last word of the name, with no particle to strip
+            break
+        bare, ended = strip_particle(w)
         taken.append(bare)
         if ended:
             break

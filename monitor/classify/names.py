@@ -54,6 +54,7 @@ def canonical_name(name: str) -> str:
 
 # Letters that Hangul cannot tell apart, or writes one way, as one letter: a name read back from its DPRK Hangul
 # spelling ("Robertu Kolin") and the same name as the English edition spells it ("Roberto Colin") get one key.
+_SOFT_C = re.compile(r"c(?=[eiy])")  # "Marcelo", "Francisco": the c heard as s, which Hangul writes 쎄, 씨
 _SOUND_SWAPS = (("ph", "p"), ("th", "t"), ("sh", "s"), ("ch", "c"), ("ck", "k"), ("c", "k"), ("q", "k"),
                 ("f", "p"), ("v", "b"), ("z", "j"), ("x", "ks"), ("l", "r"))
 _NOT_CONSONANT = re.compile(r"[aeiouyhw]+")
@@ -65,6 +66,7 @@ def sound_key(name: str) -> str:
     vowels and doubled letters dropped). Two spellings of one foreign name, one read back from Korean, share it."""
     words = []
     for part in canonical_form(name).lower().split():
+        part = _SOFT_C.sub("s", part)
         for old, new in _SOUND_SWAPS:
             part = part.replace(old, new)
         key = _DOUBLED.sub(r"\1", _NOT_CONSONANT.sub("", part))

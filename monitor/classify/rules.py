@@ -138,6 +138,19 @@ def meeting_cue(w: Words) -> str | None:
     return None
 
 
+_SIGNED = _ws("signed signs inked")
+_IN_PERSON = Phrases(" visiting ", " on a visit ", " on an official visit ", " on a state visit ", " who is visiting ",
+                     " during his visit ", " during her visit ", " during the visit ")
+
+
+def signed_in_person(w: Words) -> str | None:
+    """A signing the sentence places in one room ("the President and the visiting President signed"): the signing
+    word, or None. Whether the signatories are officials of two states is the caller's question."""
+    if (hit := w.any(_SIGNED)) and w.phrase(_IN_PERSON):
+        return hit
+    return None
+
+
 _HOSTED = _ws("hosted hosts host gave gives given arranged arranges provided")
 _HIGH_BODIES = ("central committee of the workers party of korea", "wpk central committee",
                 "central committee of the wpk", "c c the workers party of korea", "c c of the workers party of korea",

@@ -1,0 +1,131 @@
+"""Foreign names in Korean items: found between two offices and before a state's office, read back from Hangul and
+matched by sound to the gazetteer's English spelling; signings in person between the officers of two states. Every
+Korean and English sentence here is invented for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from monitor.classify import Classifier
+from monitor.classify.gazetteer import DPRK, load_gazetteer
+from monitor.classify.korean_gazetteer import load_korean
+from monitor.classify.names import sound_key
+
+# a user gazetteer of two foreign officers: the packaged one knows neither, so every match below comes from it
+EXTRA = """
+[[officials]]
+name = "Pascal Nyabenda"
+country = "Burundi"
+rank = "minister"
+offices = ["parliament_chair"]
+start = 2015-08-01
+end = 2020-08-01
+
+[[officials]]
+name = "Marcelo Quintana Ferreira"
+aliases = ["Marcelo Quintana"]
+country = "Bolivia"
+rank = "minister"
+offices = ["foreign_minister"]
+start = 2021-02-01
+end = 2023-06-01
+"""
+
+
+@pytest.fixture(scope="module")
+def clf(tmp_path_factory: pytest.TempPathFactory) -> Classifier:
+    path = tmp_path_factory.mktemp("gaz") / "extra.toml"
+    path.write_text(EXTRA, encoding="utf-8")
+    return Classifier.load(path)
+
+
+def test_name_between_a_party_office_and_a_parliament_office(clf: Classifier) -> None:
+    """"총비서인 NAME 국민의회 의장": the name written in apposition between two offices is a participant, read back
+    and matched by sound to the gazetteer's spelling of the chair of that state's parliament."""
+    r = clf.classify("최룡해위원장 부룬디 국민의회 의장과 회담",
+                     "조선민주주의인민공화국 최고인민회의 상임위원회 위원장 최룡해동지와 부룬디공화국 대표단 단장으로 "
+                     "우리 나라를 방문하고있는 부룬디민족방위민주리사회 총서기인 빠스깔 냐벤다 국민의회 의장사이의 "
+                     "회담이 5일 만수대의사당에서 진행되였다.", published=date(2019, 5, 6))
+    assert r.category == "meeting" and r.high_level
+    assert "Pascal Nyabenda" in r.participants
+    assert r.participants_hangul[r.participants.index("Pascal Nyabenda")] == "빠스깔 냐벤다"
+    assert r.participant_countries.get("Pascal Nyabenda") == "Burundi"
+
+
+def test_name_before_its_state_and_office_with_no_date(clf: Classifier) -> None:
+    """A three-word name written before "볼리비아...국 외무상" is cut where the state begins and matched by sound
+    ("Marselo Kintana Pereira" is Marcelo Quintana Ferreira); with no date, no holder is guessed for the office."""
+    r = clf.classify("조선대사가 볼리비아외무상을 만났다",
+                     "볼리비아다민족국주재 조선민주주의인민공화국 특명전권대사 김철수가 3일 마르쎌로 낀따나 페레이라 "
+                     "볼리비아다민족국 외무상을 만나 담화하였다.", published=None)
+    assert r.category == "meeting" and r.high_level
+    assert "Marcelo Quintana Ferreira" in r.participants
+    assert "Kim Chol Su" in r.participants
+    assert len(r.participants) == 2
+
+
+def test_a_reading_of_another_state_is_not_matched(tmp_path: Path) -> None:
+    """The sound match keeps to the state named with the office: the same reading for another state's office is left
+    as read back from Hangul."""
+    path = tmp_path / "extra.toml"
+    path.write_text(EXTRA, encoding="utf-8")
+    gaz = load_gazetteer(path)
+    assert gaz.sounds_like("Marselo Kintana Pereira", "Bolivia") == "Marcelo Quintana Ferreira"
+    assert gaz.sounds_like("Marselo Kintana", "Bolivia") == "Marcelo Quintana Ferreira"
+    assert gaz.sounds_like("Marselo Kintana Pereira", "Peru") is None
+    assert gaz.sounds_like("Wang I") is None  # too few consonants to tell people apart
+
+
+def test_soft_c_sounds_as_hangul_writes_it() -> None:
+    """c before e, i, y is heard as s (마르쎌로 for Marcelo), elsewhere as k (꼴린 for Colin)."""
+    assert sound_key("Marcelo") == sound_key("Marselo")
+    assert sound_key("Colin") == sound_key("Kolin")
+    assert sound_key("Marcelo") != sound_key("Markelo")
+
+
+def test_a_foreign_partys_labour_party_is_not_the_wpk() -> None:
+    """"부룬디로동당" glued to a foreign state is that state's party, not the Workers' Party of Korea."""
+    gaz = load_korean(load_gazetteer(None))
+    hits = gaz.scan("부룬디로동당 총서기")
+    assert [h.value for h in hits if h.kind == "country"] == ["Burundi"]
+    assert any(h.value == DPRK for h in gaz.scan("조선로동당 총비서"))
+
+
+# ---------------------------------------------------------------- signings in person
+def test_korean_signing_by_two_presidents_one_visiting_is_a_meeting(clf: Classifier) -> None:
+    """Two presidents signing together, one on a visit, met: a high-level meeting between foreign officials, the
+    holders of both offices on the date named."""
+    r = clf.classify("까자흐스딴과 뚜르크메니스딴 전략적동반자관계에 관한 협정 체결",
+                     "까자흐스딴대통령과 이 나라를 방문한 뚜르크메니스딴대통령이 10월 2일 두 나라사이의 "
+                     "전략적동반자관계에 관한 협정에 서명하였다.", published=date(2025, 10, 4))
+    assert r.category == "meeting" and r.high_level
+    assert "Kazakhstan" in r.countries and "Turkmenistan" in r.countries
+
+
+def test_korean_signing_without_a_visit_or_without_two_heads_stays_diplomatic(clf: Classifier) -> None:
+    """An agreement signed by two governments' bodies, or by officers with nobody on a visit, is an agreement
+    (diplomatic), not a meeting."""
+    bodies = clf.classify("조선과 라오스사이의 문화교류협정 체결",
+                          "조선민주주의인민공화국 정부와 라오스인민민주주의공화국 정부사이의 문화교류협정이 평양에서 "
+                          "조인되였다.", published=date(2025, 6, 2))
+    assert bodies.category == "diplomatic"
+    remote = clf.classify("까자흐스딴과 뚜르크메니스딴 협정 체결",
+                          "까자흐스딴대통령과 뚜르크메니스딴대통령이 화상으로 협정에 서명하였다.",
+                          published=date(2025, 10, 4))
+    assert remote.category == "diplomatic"
+
+
+def test_english_signing_in_person_matches_the_korean_rule(clf: Classifier) -> None:
+    """The English rule is the same: "the President of X and the visiting President of Y signed" is a high-level
+    meeting; a treaty signed by governments with no officers named stays diplomatic."""
+    r = clf.classify("Kazakhstan and Turkmenistan Sign Agreement",
+                     "The President of Kazakhstan and the visiting President of Turkmenistan signed an agreement on "
+                     "strategic partnership on October 2.", published=date(2025, 10, 4))
+    assert r.category == "meeting" and r.high_level
+    plain = clf.classify("Agreement on Cultural Exchange Signed between DPRK and Laos",
+                         "An agreement on cultural exchange between the governments of the DPRK and Laos was signed in "
+                         "Pyongyang by the visiting delegation.", published=date(2025, 6, 2))
+    assert plain.category == "diplomatic"
