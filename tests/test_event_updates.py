@@ -71,7 +71,8 @@ def test_undated_reports_join_events_of_the_last_three_days_only(tmp_path: Path)
 
 def test_a_foreign_name_read_back_from_korean_joins_the_english_report(tmp_path: Path) -> None:
     """The Korean report's "Robertu Kolin" and the English report's "Roberto Colin" are heard the same: one event,
-    whose participants keep the first spelling only; a different foreigner with the same DPRK host is another."""
+    whose participants take the printed English spelling in place of the reading of the Hangul; a different foreigner
+    with the same DPRK host is another event."""
     from monitor.alerts.events import same_meeting
     from monitor.classify.names import match_key, sound_key
 
@@ -88,7 +89,8 @@ def test_a_foreign_name_read_back_from_korean_joins_the_english_report(tmp_path:
                            [n, f"k{n}", f"u{n}", iso(now), iso(now)])
             korean = attach_report(db, MeetingReport(1, "ko", day, ["Ri Yong Ho", "Robertu Kolin"],
                                                      {"Ri Yong Ho": "DPRK", "Robertu Kolin": "Brazil"}, ["Brazil"],
-                                                     True), iso(now))
+                                                     True, printed_spelling=False), iso(now))
+            read_back = db.scalar("SELECT participants FROM events WHERE id = ?", [korean.event_id])
             english = attach_report(db, MeetingReport(2, "en", day, ["Ri Yong Ho", "Roberto Colin"],
                                                       {"Ri Yong Ho": "DPRK", "Roberto Colin": "Brazil"}, ["Brazil"],
                                                       True), iso(now))
@@ -98,8 +100,34 @@ def test_a_foreign_name_read_back_from_korean_joins_the_english_report(tmp_path:
             people = db.scalar("SELECT participants FROM events WHERE id = ?", [korean.event_id])
         assert korean.created and not english.created and english.event_id == korean.event_id
         assert other.created and other.event_id != korean.event_id
-        assert people == '["Ri Yong Ho", "Robertu Kolin"]'
+        assert read_back == '["Ri Yong Ho", "Robertu Kolin"]'
+        assert people == '["Ri Yong Ho", "Roberto Colin"]'
         assert not same_meeting(["Kim Jong Un", "Wang Yi"], {"Kim Jong Un": "DPRK", "Wang Yi": "China"},
                                 ["Kim Jong Un", "Wang Ya"])
+    finally:
+        store.close()
+
+
+def test_a_korean_report_keeps_the_english_spelling_of_the_event(tmp_path: Path) -> None:
+    """An event opened by the English report keeps its printed spelling when the Korean report (a reading of the
+    Hangul) joins it; nobody is listed twice."""
+    day = date(2016, 6, 22)
+    store = Store(tmp_path / "m.db")
+    now = datetime(2016, 6, 23, 12, 0, tzinfo=UTC)
+    try:
+        with store.transaction() as db:
+            for n in (1, 2):
+                db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
+                           "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
+                           [n, f"k{n}", f"u{n}", iso(now), iso(now)])
+            english = attach_report(db, MeetingReport(1, "en", day, ["Ri Yong Ho", "Roberto Colin"],
+                                                      {"Ri Yong Ho": "DPRK", "Roberto Colin": "Brazil"}, ["Brazil"],
+                                                      True), iso(now))
+            korean = attach_report(db, MeetingReport(2, "ko", day, ["Ri Yong Ho", "Robertu Kolin"],
+                                                     {"Ri Yong Ho": "DPRK", "Robertu Kolin": "Brazil"}, ["Brazil"],
+                                                     True, printed_spelling=False), iso(now))
+            people = db.scalar("SELECT participants FROM events WHERE id = ?", [english.event_id])
+        assert korean.event_id == english.event_id
+        assert people == '["Ri Yong Ho", "Roberto Colin"]'
     finally:
         store.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from monitor.classify.names import match_key
+from monitor.classify.names import known_spelling, match_key
 from monitor.store import Tx
 from monitor.store.events import event_with_reports, events_between, events_created_since, join_event, open_event
 
@@ -27,6 +27,8 @@ class MeetingReport:
     participant_countries: dict[str, str]
     countries: list[str]
     high_level: bool
+    # names as an edition in Latin letters prints them (an English report), not read back from Hangul
+    printed_spelling: bool = True
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,11 @@ def attach_report(db: Tx, report: MeetingReport, now: str) -> EventChange:
     for ev in candidates:
         parts = json.loads(ev["participants"])
         if same_meeting(report.participants, report.participant_countries, parts):
-            # the event's spelling of each person stays; a name heard the same (another edition's spelling) is
-            # not added again
+            # the event's spelling of each person stays (unless it was read back from Hangul and the report prints
+            # the name); a name heard the same (another edition's spelling) is not added again
+            if report.printed_spelling:  # the English edition's spelling replaces a reading of the Korean one
+                printed = {match_key(p): p for p in report.participants}
+                parts = [p if known_spelling(p) else printed.get(match_key(p), p) for p in parts]
             known = {match_key(p) for p in parts}
             merged = parts + [p for p in dict.fromkeys(report.participants)
                               if p not in parts and match_key(p) not in known]

@@ -50,7 +50,7 @@ def queue_meeting(db: Tx, rules: RuleSettings, channels: list[str], item_id: int
     event but queues nothing; the log says why.
     """
     report = MeetingReport(item_id, title, published, list(cls.participants), dict(cls.participant_countries),
-                           list(cls.countries), cls.high_level)
+                           list(cls.countries), cls.high_level, printed_spelling=not any(cls.participants_hangul))
     change = attach_report(db, report, now)
     runs.set_event(db, item_id, change.event_id)
     payload = event_payload(db, change.event_id)

@@ -52,6 +52,14 @@ def canonical_name(name: str) -> str:
     return _DEFAULT_ALIASES.get(form, form)
 
 
+def known_spelling(name: str) -> bool:
+    """Whether a name is spelt as the packaged gazetteer spells one of its officials (a canonical spelling, not a
+    reading of Hangul)."""
+    canonical_name(name)  # loads the spellings once
+    assert _DEFAULT_ALIASES is not None
+    return canonical_form(name) in _DEFAULT_ALIASES
+
+
 # Letters that Hangul cannot tell apart, or writes one way, as one letter: a name read back from its DPRK Hangul
 # spelling ("Robertu Kolin") and the same name as the English edition spells it ("Roberto Colin") get one key.
 _SOFT_C = re.compile(r"c(?=[eiy])")  # "Marcelo", "Francisco": the c heard as s, which Hangul writes 쎄, 씨
