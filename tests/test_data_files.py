@@ -207,7 +207,8 @@ def test_holders_have_the_documented_fields(holders: dict[str, Any], countries: 
         assert all(isinstance(a, str) and a and a != h["name"] for a in h.get("aliases", [])), h["name"]
         assert h["country"] in names, (h["name"], h["country"])
         assert h["office"] in OFFICES, (h["name"], h["office"])
-        assert set(h) <= {"name", "aliases", "country", "office", "start", "end", "title", "concurrent"}, h["name"]
+        assert set(h) <= {"name", "aliases", "country", "office", "start", "end", "title", "concurrent",
+                          "upper_house"}, h["name"]
         _earliest(h["start"])
 
 
@@ -221,11 +222,12 @@ def test_every_term_starts_before_it_ends(holders: dict[str, Any]) -> None:
 
 def test_single_holder_offices_do_not_overlap(holders: dict[str, Any]) -> None:
     """Two holders of one single-holder office of one country overlap by at most a few days (reading months and
-    years at their most lenient), unless one holds it concurrently by the constitution."""
-    terms: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    years at their most lenient), unless one holds it concurrently by the constitution; the chairs of the two
+    chambers of a parliament are two offices."""
+    terms: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
     for h in holders["holders"]:
         if h["office"] in SINGLE_HOLDER and not h.get("concurrent"):
-            terms.setdefault((h["country"], h["office"]), []).append(h)
+            terms.setdefault((h["country"], h["office"], bool(h.get("upper_house"))), []).append(h)
     for key, group in terms.items():
         group.sort(key=lambda h: _earliest(h["start"]))
         for a, b in itertools.pairwise(group):
@@ -235,11 +237,12 @@ def test_single_holder_offices_do_not_overlap(holders: dict[str, Any]) -> None:
 
 
 def test_at_most_one_open_term_per_office(holders: dict[str, Any]) -> None:
-    """Each single-holder office of a country has at most one holder still in office (concurrent ones aside)."""
-    open_terms: dict[tuple[str, str], list[str]] = {}
+    """Each single-holder office of a country (each chamber's chair) has at most one holder still in office
+    (concurrent ones aside)."""
+    open_terms: dict[tuple[str, str, bool], list[str]] = {}
     for h in holders["holders"]:
         if "end" not in h and h["office"] in SINGLE_HOLDER and not h.get("concurrent"):
-            open_terms.setdefault((h["country"], h["office"]), []).append(h["name"])
+            open_terms.setdefault((h["country"], h["office"], bool(h.get("upper_house"))), []).append(h["name"])
     assert {k: v for k, v in open_terms.items() if len(v) > 1} == {}
 
 

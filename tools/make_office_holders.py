@@ -24,7 +24,7 @@ COUNTRIES = ROOT / "monitor" / "data" / "countries.toml"
 OUT = ROOT / "monitor" / "data" / "office_holders.toml"
 OFFICES = ("head_of_state", "vice_head_of_state", "head_of_government", "party_leader", "foreign_minister",
            "defence_minister", "parliament_chair")
-FLAGS = {"concurrent"}
+FLAGS = {"concurrent", "upper_house"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 HEADER = """\
@@ -52,6 +52,8 @@ HEADER = """\
 #   concurrent  true: holds the office beside another holder by the country's constitution (the DPRK's
 #               President of the SPA Presidium beside the supreme leader; Iran's President beside the Supreme
 #               Leader); such terms may overlap another holder of the same office
+#   upper_house true: presides over the upper chamber of a bicameral parliament (a Senate); the rank of a
+#               parliament chair, but "the chairman of the parliament" resolves to the other chamber's holder
 # A person in two offices, or in one office twice, has one [[holders]] entry per term.
 """
 
@@ -138,7 +140,7 @@ def render(holders: list[dict[str, Any]]) -> str:
     out = [HEADER]
     for h in holders:
         out.append("[[holders]]")
-        for key in ("name", "aliases", "country", "office", "start", "end", "title", "concurrent"):
+        for key in ("name", "aliases", "country", "office", "start", "end", "title", "concurrent", "upper_house"):
             if key in h:
                 out.append(f"{key} = {_value(h[key])}")
         out.append("")

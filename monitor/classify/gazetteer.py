@@ -159,8 +159,9 @@ _OFFICE_RANK = {"head_of_state": "head_of_state", "head_of_government": "head_of
 def _holders(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The terms of office_holders.toml as officials entries: one post per term, dated.
 
-    A `concurrent` term (the DPRK's President of the SPA Presidium beside the supreme leader) gives the rank but
-    does not answer for the office: "the head of state" resolves to the other holder.
+    A `concurrent` term (the DPRK's President of the SPA Presidium beside the supreme leader) or an `upper_house`
+    one (the President of a Senate) gives the rank but does not answer for the office: "the head of state" resolves
+    to the other holder.
     """
     out: list[dict[str, Any]] = []
     for h in data.get("holders", []):
@@ -169,7 +170,7 @@ def _holders(data: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         entry: dict[str, Any] = {"name": h["name"], "aliases": list(h.get("aliases", [])),
                                  "country": h.get("country", ""), "rank": _OFFICE_RANK[office]}
-        if office in OFFICES and not h.get("concurrent", False):
+        if office in OFFICES and not h.get("concurrent", False) and not h.get("upper_house", False):
             entry["offices"] = [office]
         for key in ("start", "end"):
             if key in h:

@@ -113,7 +113,7 @@ _NOT_NAME_LIST = """
     정부 정부대표단 당 당대표단 겸 및 직무대리 앞 일행이 담화 회담 연회 오찬 만찬 접견 그의 그들 등을 등과"""
 _NOT_NAMES = frozenset(_NOT_NAME_LIST.split())
 # "X인 NAME": an office, then (in apposition) the name of the person holding it
-_APPOSITIVE = ("인 ", "이신 ", "이며 ")
+_APPOSITIVE = ("인 ",)
 # words that open the name of an office or a body: after an appositive name they end it ("... 은골로 국회 상원 의장")
 _OFFICE_WORD_LIST = """
     국회 의회 상원 하원 국민의회 인민의회 정부 국가 당 중앙위원회 위원회 대통령 수상 총리 외무상 외무장관 장관 의장
@@ -158,9 +158,11 @@ def name_after(text: str, at: int, max_words: int = 4,
             if appositive and taken:
                 break  # the name ends where the office written after it begins
             return None
-        if appositive and k + 1 < len(words) and opens_office(words[k + 1]):
-            taken.append(w)  # "은골로 국회": the last word of the name, with no particle to strip
-            break
+        if appositive:  # such a name ends where an office begins ("은골로 국회": no particle to strip), or is none
+            taken.append(w)
+            if k + 1 < len(words) and opens_office(words[k + 1]):
+                break
+            continue
         bare, ended = strip_particle(w)
         taken.append(bare)
         if ended:

@@ -63,7 +63,7 @@ def known_spelling(name: str) -> bool:
 # Letters that Hangul cannot tell apart, or writes one way, as one letter: a name read back from its DPRK Hangul
 # spelling ("Robertu Kolin") and the same name as the English edition spells it ("Roberto Colin") get one key.
 _SOFT_C = re.compile(r"c(?=[eiy])")  # "Marcelo", "Francisco": the c heard as s, which Hangul writes 쎄, 씨
-_SOUND_SWAPS = (("ph", "p"), ("th", "t"), ("sh", "s"), ("ch", "c"), ("ck", "k"), ("c", "k"), ("q", "k"),
+_SOUND_SWAPS = (("kh", "h"), ("ph", "p"), ("th", "t"), ("sh", "s"), ("ch", "c"), ("ck", "k"), ("c", "k"), ("q", "k"),
                 ("f", "p"), ("v", "b"), ("z", "j"), ("x", "ks"), ("l", "r"))
 _NOT_CONSONANT = re.compile(r"[aeiouyhw]+")
 _DOUBLED = re.compile(r"(.)\1+")
@@ -71,7 +71,8 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 def sound_key(name: str) -> str:
     """A loose key of a romanized name: the consonants of each word as Hangul hears them (c/k, f/p, v/b, l/r are one;
-    vowels and doubled letters dropped). Two spellings of one foreign name, one read back from Korean, share it."""
+    kh, which the DPRK's Russian-style reading gives every ㅎ, is h; vowels, h and doubled letters dropped). Two
+    spellings of one foreign name, one read back from Korean, share it."""
     words = []
     for part in canonical_form(name).lower().split():
         part = _SOFT_C.sub("s", part)
