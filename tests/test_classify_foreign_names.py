@@ -129,3 +129,20 @@ def test_english_signing_in_person_matches_the_korean_rule(clf: Classifier) -> N
                          "An agreement on cultural exchange between the governments of the DPRK and Laos was signed in "
                          "Pyongyang by the visiting delegation.", published=date(2025, 6, 2))
     assert plain.category == "diplomatic"
+
+
+def test_an_upper_chamber_chair_is_high_level_but_names_nobody(clf: Classifier) -> None:
+    """"꽁고공화국 상원 의장" and "the President of the Senate of Congo" without a name are of parliament-chair rank
+    but are not resolved to the chair of the other chamber (the office holder list's `upper_house` terms)."""
+    holders = load_gazetteer(None)
+    lower = holders.holder("Congo", "parliament_chair", date(2019, 5, 6))
+    assert lower is not None
+    ko = clf.classify("경애하는 김정은동지께서 꽁고공화국 상원 의장을 접견하시였다",
+                      "조선로동당 총비서이시며 조선민주주의인민공화국 국무위원장이신 김정은동지께서 "
+                      "우리 나라를 방문하고있는 꽁고공화국 상원 의장을 5일 접견하시였다.", published=date(2019, 5, 6))
+    en = clf.classify("Kim Jong Un Receives President of Senate of Congo",
+                      "Kim Jong Un received the President of the Senate of Congo, who is on a visit to the DPRK, on "
+                      "May 5.", published=date(2019, 5, 6))
+    for r in (ko, en):
+        assert r.category == "meeting" and r.high_level
+        assert lower not in r.participants
