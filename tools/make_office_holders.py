@@ -11,6 +11,7 @@ then writes the terms sorted by country, office and start.
 from __future__ import annotations
 
 import argparse
+import calendar
 import re
 import sys
 import tomllib
@@ -83,6 +84,16 @@ def first_day(value: date | str | int) -> date:
     return date(int(year), int(month), 1)
 
 
+def last_day(value: date | str | int) -> date:
+    """The latest day a start / end value can mean."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int):
+        return date(value, 12, 31)
+    year, month = (int(v) for v in value.split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
 def parse(text: str, countries: set[str]) -> list[dict[str, Any]]:
     """The terms of the source text, checked."""
     holders: list[dict[str, Any]] = []
@@ -110,7 +121,7 @@ def parse(text: str, countries: set[str]) -> list[dict[str, Any]]:
                                   "office": office, "start": parse_date(start, where)}
         if end:
             holder["end"] = parse_date(end, where)
-            if first_day(holder["end"]) < first_day(holder["start"]):
+            if last_day(holder["end"]) < first_day(holder["start"]):
                 raise SystemExit(f"{where}: ends before it starts")
         if title:
             holder["title"] = title
