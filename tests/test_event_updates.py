@@ -9,7 +9,7 @@ from monitor.alerts.events import MeetingReport, attach_report
 from monitor.config import load_settings
 from monitor.ingest.pipeline import run_source
 from monitor.runtime.runner import close_context, open_context
-from monitor.store import Store, iso
+from monitor.store import Store, Tx, iso
 from tests.conftest import write_config
 from tests.sitekit import LATEST, LocalSite, Story, publish
 
@@ -49,10 +49,7 @@ def test_undated_reports_join_events_of_the_last_three_days_only(tmp_path: Path)
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     try:
         with store.transaction() as db:
-            for n in (1, 2):
-                db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
-                           "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
-                           [n, f"k{n}", f"u{n}", iso(now), iso(now)])
+            _bare_items(db, (1, 2), now)
             old = attach_report(db, MeetingReport(1, "t", None, ["A One", "B Two"], {}, [], True),
                                 iso(now - timedelta(days=3, hours=1)))
             recent = attach_report(db, MeetingReport(2, "t", None, ["C Three", "D Four"], {}, [], True),
@@ -83,10 +80,7 @@ def test_a_foreign_name_read_back_from_korean_joins_the_english_report(tmp_path:
     now = datetime(2016, 6, 23, 12, 0, tzinfo=UTC)
     try:
         with store.transaction() as db:
-            for n in (1, 2, 3):
-                db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
-                           "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
-                           [n, f"k{n}", f"u{n}", iso(now), iso(now)])
+            _bare_items(db, (1, 2, 3), now)
             korean = attach_report(db, MeetingReport(1, "ko", day, ["Ri Yong Ho", "Robertu Kolin"],
                                                      {"Ri Yong Ho": "DPRK", "Robertu Kolin": "Brazil"}, ["Brazil"],
                                                      True, printed_spelling=False), iso(now))
@@ -116,10 +110,7 @@ def test_a_korean_report_keeps_the_english_spelling_of_the_event(tmp_path: Path)
     now = datetime(2016, 6, 23, 12, 0, tzinfo=UTC)
     try:
         with store.transaction() as db:
-            for n in (1, 2):
-                db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
-                           "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
-                           [n, f"k{n}", f"u{n}", iso(now), iso(now)])
+            _bare_items(db, (1, 2), now)
             english = attach_report(db, MeetingReport(1, "en", day, ["Ri Yong Ho", "Roberto Colin"],
                                                       {"Ri Yong Ho": "DPRK", "Roberto Colin": "Brazil"}, ["Brazil"],
                                                       True), iso(now))
@@ -131,3 +122,10 @@ def test_a_korean_report_keeps_the_english_spelling_of_the_event(tmp_path: Path)
         assert people == '["Ri Yong Ho", "Roberto Colin"]'
     finally:
         store.close()
+
+def _bare_items(db: Tx, ids: tuple[int, ...], now: datetime) -> None:
+    """Stored items with these ids and nothing else, for reports to point at."""
+    for n in ids:
+        db.execute("INSERT INTO items (id, key, source, url, title, content_hash, story_key, first_seen_at, "
+                   "last_seen_at) VALUES (?, ?, 's', ?, 't', 'h', 'k', ?, ?)",
+                   [n, f"k{n}", f"u{n}", iso(now), iso(now)])
