@@ -146,3 +146,46 @@ def test_an_upper_chamber_chair_is_high_level_but_names_nobody(clf: Classifier) 
     for r in (ko, en):
         assert r.category == "meeting" and r.high_level
         assert lower not in r.participants
+
+
+def test_an_appositive_name_ends_at_between(clf: Classifier) -> None:
+    """"의장인 NAME사이의 회담": the name in apposition ends at "사이의" (between), and ㅅ with a glide reads sh."""
+    r = clf.classify("최룡해위원장 부룬디 국민의회 의장과 회담",
+                     "조선민주주의인민공화국 최고인민회의 상임위원회 위원장 최룡해동지와 부룬디공화국 국회 의장인 "
+                     "빠스깔 냐벤다사이의 회담이 5일 평양에서 진행되였다.", published=date(2019, 5, 6))
+    assert "Pascal Nyabenda" in r.participants
+    assert r.participants_hangul[r.participants.index("Pascal Nyabenda")] == "빠스깔 냐벤다"
+
+
+def test_sh_is_read_from_a_glide_after_s() -> None:
+    """The DPRK writes sh as ㅅ with a glide (쇼, 쉬, 샤): read back as sh, as zh is read from ㅈ with one."""
+    from monitor.classify.korean_names import foreign_word
+    assert foreign_word("쇼이구") == "Shoigu"
+    assert foreign_word("샤브까뜨") == "Shavkat"
+    assert foreign_word("쥬가노브") == "Zhuganov"
+
+
+def test_an_office_said_of_the_person_named_next_gives_the_rank(clf: Classifier) -> None:
+    """"정치국 위원인 NAME": the office before a copula stands for the person after it, so a foreign Politburo member
+    nobody knows makes the meeting high level."""
+    r = clf.classify("국제부장 윁남공산당대표단과 회담",
+                     "조선로동당 중앙위원회 국제부장 김성남동지와 윁남공산당 중앙위원회 정치국 위원인 응웬 반 하 "
+                     "당중앙위원회 비서사이의 회담이 3일 평양에서 진행되였다.", published=date(2024, 7, 4))
+    assert r.category == "meeting" and r.high_level
+    assert "Kim Song Nam" in r.participants
+
+
+def test_the_spa_standing_committee_chairman_is_not_the_spa_chairman(clf: Classifier) -> None:
+    """Credentials presented to "the chairman of the SPA Standing Committee" named nobody else: the SPA's own chairman
+    (another office) is not added as a participant, in Korean or in English."""
+    spa_chair = load_gazetteer(None).holder("DPRK", "parliament_chair", date(2025, 6, 1))
+    assert spa_chair is not None
+    ko = clf.classify("최고인민회의 상임위원회 위원장에게 스웨리예대사가 신임장 제정",
+                      "조선민주주의인민공화국 최고인민회의 상임위원회 위원장에게 주조 스웨리예왕국 특명전권대사가 "
+                      "1일 신임장을 제정하였다.", published=date(2025, 6, 2))
+    en = clf.classify("Swedish Ambassador Presents Credentials to Chairman of SPA Standing Committee",
+                      "The Swedish ambassador presented his credentials to the chairman of the SPA Standing Committee "
+                      "on June 1.", published=date(2025, 6, 2))
+    for r in (ko, en):
+        assert r.category == "meeting"
+        assert spa_chair not in r.participants

@@ -31,6 +31,8 @@ _HONORIFIC = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,4}?)(?:동지|�
                         r"(?:께서|께서는|가|를|와|의|는|)(?=\s|$|[,.])")
 # a signing reported as done: "조약에 조인하였다", "협정에 서명하시였다", "문건을 체결하였다"
 _SIGNED = re.compile(r"(?:조인|서명|체결)(?:하였다|하시였다|했다|하였으며|하시였으며)")
+# "정치국 위원인 NAME", "위원이며 ...": the office said of the person named next (an office that stands)
+_COPULAS = frozenset({"인", "이며", "이신", "이시며"})
 # a sentence opening with a Korean name before the office ("조영만 ... 특명전권대사가")
 _OPENING_NAME = re.compile(r"([\uac00-\ud7a3]{3}) (?=[\uac00-\ud7a3])")
 
@@ -141,6 +143,7 @@ class _Decision:
         self.sh = self.gaz.scan(self.sentence)
         self.reasons: list[str] = []
         self._lead_hits: list[Hit] | None = None
+        self.holder_hangul: dict[str, str] = {}  # an office holder found by the office, as the text writes the name
 
     @property
     def lead_hits(self) -> list[Hit]:
@@ -209,11 +212,12 @@ class _Decision:
                                             else ", but no foreign side"))
         return self._other(title_foreign, overseas, bool(cue_text))
 
-    def _unknown_people(self, named: list[str], resolved: set[tuple[str, int]]) -> list[tuple[str, str, str]]:
+    def _unknown_people(self, named: list[str], resolved: dict[tuple[str, int], str]) -> list[tuple[str, str, str]]:
         """People the gazetteer does not know, romanized: (name, Hangul, country) of a name written after an office
         ("대사 박응섭이", "외무상 프라디프 꾸마르 갸왈리를"), against one ("박응섭대사"), with an honorific
         ("리설주녀사"), or opening the sentence before an office ("조영만 ... 대사가"). An office `resolved` to its
-        holder on the date answers for the name written after it (that name is the holder's, in Hangul)."""
+        holder on the date answers for the name written after it (that name is the holder's, in Hangul: kept in
+        `holder_hangul` when it sounds like the holder's)."""
         out: list[tuple[str, str, str]] = []
         seen = set(named)
         known = {h.written for h in (*self.th, *self.sh) if h.kind == "name"}
@@ -228,12 +232,14 @@ class _Decision:
                 if h.kind != "title":
                     continue
                 country = _country_before(text, hits, k) or DPRK
-                if (text, h.start) not in resolved and not (
-                        k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2):
+                holder = resolved.get((text, h.start))
+                if not (k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2):
                     found = names.name_after(text, h.end, known=lambda w: bool(self.gaz.scan(w)))
-                    if found is not None:
+                    if found is not None and holder is None:
                         roman, written, _ = found
                         add(roman, written, DPRK if " " not in written else country)
+                    elif found is not None and holder and self.eng.sounds_like(found[0], country, self.when) == holder:
+                        self.holder_hangul[holder] = found[1]
                 word_start = h.start
                 while word_start > 0 and is_hangul(text[word_start - 1]):
                     word_start -= 1
@@ -319,7 +325,7 @@ class _Decision:
         hangul = {p.value: p.written for p in people}
         anonymous: list[tuple[str, str]] = []
         high_titles: list[str] = []
-        resolved: set[tuple[str, int]] = set()
+        resolved: dict[tuple[str, int], str] = {}
         for text, hits in ((self.title, self.th), (self.sentence, self.sh)):
             for k, h in enumerate(hits):
                 if h.kind != "title" or not _title_stands(text, hits, k):
@@ -332,7 +338,7 @@ class _Decision:
                 if info.office and country and not owned and info.rank in HIGH_RANKS and when is not None:
                     holder = eng.holder(country, info.office, when)
                     if holder:
-                        resolved.add((text, h.start))  # the name written after it is this holder's
+                        resolved[(text, h.start)] = holder  # the name written after it is this holder's
                     if holder and holder not in names:
                         anonymous.append((holder, country))
                         names.append(holder)
@@ -343,7 +349,9 @@ class _Decision:
             if roman not in names:
                 unknown.append((roman, written, country))
                 names.append(roman)
-                hangul[roman] = written
+            hangul.setdefault(roman, written)  # also for an office holder the text names in Hangul
+        for holder, written in self.holder_hangul.items():
+            hangul.setdefault(holder, written)
         participants = names
         pc = {n: self.gaz.country_of(n) for n in participants}
         pc.update(dict(anonymous))
@@ -418,15 +426,15 @@ def _hostile(text: str, hit: Hit) -> bool:
 
 
 def _title_stands(text: str, hits: list[Hit], k: int) -> bool:
-    """Whether an office found in a text is one ("외무상을", "대사 박응섭"), not the start of another word ("장관을
-    이루었다" is a sight, "수상자" a prize winner): nothing but particles after it, and a state, a body or a space
-    before it."""
+    """Whether an office found in a text is one ("외무상을", "대사 박응섭", "위원인"), not the start of another word
+    ("장관을 이루었다" is a sight, "수상자" a prize winner): nothing but particles or a copula after it, and a state, a
+    body or a space before it."""
     h = hits[k]
     j = h.end
     while j < len(text) and is_hangul(text[j]):
         j += 1
     rest = text[h.end:j]
-    if rest not in PARTICLES and not (k + 1 < len(hits) and hits[k + 1].start == h.end):
+    if rest not in PARTICLES and rest not in _COPULAS and not (k + 1 < len(hits) and hits[k + 1].start == h.end):
         return False
     if h.start == 0 or not is_hangul(text[h.start - 1]):
         return True

@@ -68,6 +68,10 @@ _F_FINAL = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l",
             "ng", "t", "t", "k", "t", "p", "t"]
 
 
+_BETWEEN = ("사이의", "사이에서", "사이에")
+_GLIDES = {"we": "e", "yu": "u", "ya": "a", "wi": "i", "yo": "o"}
+
+
 def foreign_word(word: str) -> str | None:
     """A foreign name word written in Hangul, read back into Latin letters ("씌란꼬브" -> "Syrankov")."""
     out: list[str] = []
@@ -80,10 +84,12 @@ def foreign_word(word: str) -> str | None:
         init = _F_INITIAL[i]
         vowel = _F_VOWEL[v]
         if init == "j":  # the DPRK writes the Russian z with ㅈ, and zh with ㅈ and a glide (쥐, 줴, 쥬, 쟈)
-            if vowel in ("we", "yu", "ya", "wi", "yo"):
-                init, vowel = "zh", {"we": "e", "yu": "u", "ya": "a", "wi": "i", "yo": "o"}[vowel]
+            if vowel in _GLIDES:
+                init, vowel = "zh", _GLIDES[vowel]
             else:
                 init = "z"
+        elif init == "s" and vowel in _GLIDES:  # and sh with ㅅ and a glide (쉬, 슈, 쇼, 샤: "아쉼바예브")
+            init, vowel = "sh", _GLIDES[vowel]
         if init == "r" and prev_final == "l":
             init = ""  # "꼴린": a doubled l
         if init == "b" and vowel == "" and (k == len(word) - 1 or _parts(word[k + 1]) is not None):
@@ -104,8 +110,8 @@ def foreign_name(words: list[str]) -> str | None:
     return " ".join(p for p in parts if p)
 
 
-_PARTICLE_END = re.compile(r"(?:동지께서는|동지께서|동지가|동지를|동지와|동지의|동지|녀사께서|녀사와|녀사|"
-                           r"께서는|께서|으로부터|로부터|에게서|에게|으로|로|에서|과의|와의|이며|이다|이였다|"
+_PARTICLE_END = re.compile(r"(?:사이의|사이에서|사이에|동지께서는|동지께서|동지가|동지를|동지와|동지의|동지|"
+                           r"녀사께서|녀사와|녀사|께서는|께서|으로부터|로부터|에게서|에게|으로|로|에서|과의|와의|이며|이다|이였다|"
                            r"를|을|와|과|가|이|는|은|의|도|께)$")
 # words that follow an office but are not names
 _NOT_NAME_LIST = """
@@ -116,8 +122,8 @@ _NOT_NAMES = frozenset(_NOT_NAME_LIST.split())
 _APPOSITIVE = ("인 ",)
 # words that open the name of an office or a body: after an appositive name they end it ("... 은골로 국회 상원 의장")
 _OFFICE_WORD_LIST = """
-    국회 의회 상원 하원 국민의회 인민의회 정부 국가 당 중앙위원회 위원회 대통령 수상 총리 외무상 외무장관 장관 의장
-    부의장 대사 특명전권대사 위원장 부위원장 총비서 서기장 비서 주석 부주석"""
+    국회 의회 상원 하원 국민의회 인민의회 정부 국가 당 당중앙위원회 중앙위원회 위원회 대통령 수상 총리 외무상 외무장관
+    장관 의장 부의장 대사 특명전권대사 위원장 부위원장 총비서 서기장 비서 주석 부주석"""
 _OFFICE_WORDS = frozenset(_OFFICE_WORD_LIST.split())
 
 
@@ -158,7 +164,10 @@ def name_after(text: str, at: int, max_words: int = 4,
             if appositive and taken:
                 break  # the name ends where the office written after it begins
             return None
-        if appositive:  # such a name ends where an office begins ("은골로 국회": no particle to strip), or is none
+        if appositive:  # such a name ends where an office begins ("은골로 국회": no particle to strip), at "between"
+            if w.endswith(_BETWEEN):  # ("냐벤다사이의 회담"), or it is none
+                taken.append(strip_particle(w)[0])
+                break
             taken.append(w)
             if k + 1 < len(words) and opens_office(words[k + 1]):
                 break
