@@ -189,3 +189,14 @@ def test_the_spa_standing_committee_chairman_is_not_the_spa_chairman(clf: Classi
     for r in (ko, en):
         assert r.category == "meeting"
         assert spa_chair not in r.participants
+
+
+def test_an_office_that_sends_an_envoy_is_not_a_participant(clf: Classifier) -> None:
+    """"꽁고대통령의 특사" received by Kim Jong Un: the envoy met him, the president who sent the envoy did not."""
+    president = load_gazetteer(None).holder("Congo", "head_of_state", date(2024, 5, 2))
+    assert president is not None
+    r = clf.classify("김정은동지께서 꽁고대통령의 특사를 접견하시였다",
+                     "조선로동당 총비서이시며 조선민주주의인민공화국 국무위원장이신 김정은동지께서 꽁고공화국 "
+                     "대통령의 특사를 1일 접견하시였다.", published=date(2024, 5, 2))
+    assert r.category == "meeting" and r.high_level
+    assert president not in r.participants

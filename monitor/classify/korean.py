@@ -31,6 +31,8 @@ _HONORIFIC = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,4}?)(?:동지|�
                         r"(?:께서|께서는|가|를|와|의|는|)(?=\s|$|[,.])")
 # a signing reported as done: "조약에 조인하였다", "협정에 서명하시였다", "문건을 체결하였다"
 _SIGNED = re.compile(r"(?:조인|서명|체결)(?:하였다|하시였다|했다|하였으며|하시였으며)")
+# what an office sends rather than attends: "대통령의 특사", "...의 친서"
+_SENT = ("특사", "특별대표", "대표단", "친서", "축전", "메쎄지", "대리", "명의", "위임")
 # "정치국 위원인 NAME", "위원이며 ...": the office said of the person named next (an office that stands)
 _COPULAS = frozenset({"인", "이며", "이신", "이시며"})
 # a sentence opening with a Korean name before the office ("조영만 ... 특명전권대사가")
@@ -335,7 +337,8 @@ class _Decision:
                 owned = k + 1 < len(hits) and hits[k + 1].kind == "name" and hits[k + 1].start - h.end <= 2
                 if info.rank in HIGH_RANKS and (country or owned):
                     high_titles.append(h.value)
-                if info.office and country and not owned and info.rank in HIGH_RANKS and when is not None:
+                if info.office and country and not owned and info.rank in HIGH_RANKS and when is not None \
+                        and not _sender(text, h):
                     holder = eng.holder(country, info.office, when)
                     if holder:
                         resolved[(text, h.start)] = holder  # the name written after it is this holder's
@@ -439,6 +442,13 @@ def _title_stands(text: str, hits: list[Hit], k: int) -> bool:
     if h.start == 0 or not is_hangul(text[h.start - 1]):
         return True
     return (k > 0 and hits[k - 1].end == h.start) or text[h.start - 1] in "성부원회국당군"
+
+
+def _sender(text: str, hit: Hit) -> bool:
+    """Whether an office is named as the one who sent someone or something ("남조선대통령의 특사대표단", "대통령의
+    친서"), not as a person present."""
+    after = text[hit.end:hit.end + 12]
+    return after.startswith("의") and after[1:].lstrip().startswith(_SENT)
 
 
 def _country_before(text: str, hits: list[Hit], k: int) -> str:
