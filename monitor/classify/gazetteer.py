@@ -326,9 +326,8 @@ class Gazetteer:
         key = sound_key(name)
         if len(key.replace(" ", "")) < 4:
             return None
-        parts = key.split()
-        cands = self._sounds().get(key) or (self._sounds().get(f"{parts[0]} {parts[-1]}", []) if len(parts) > 2
-                                            else [])
+        parts, index = key.split(), self._sounds()
+        cands = index.get(key) or (index.get(f"{parts[0]} {parts[-1]}", []) if len(parts) > 2 else [])
         if country:
             cands = [n for n in cands if any(p.country == country for p in self.by_name[n])]
         if len(cands) > 1 and when is not None:

@@ -38,26 +38,29 @@ def canonical_form(name: str) -> str:
 _DEFAULT_ALIASES: dict[str, str] | None = None
 
 
+def _packaged_spellings() -> dict[str, str]:
+    """Every spelling the packaged gazetteer knows (canonical form) -> the official's canonical name, loaded once."""
+    global _DEFAULT_ALIASES
+    if _DEFAULT_ALIASES is None:
+        from monitor.classify.gazetteer import load_gazetteer
+
+        _DEFAULT_ALIASES = load_gazetteer(None).alias_to_name
+    return _DEFAULT_ALIASES
+
+
 def canonical_name(name: str) -> str:
     """The canonical spelling of a person's name, using the packaged gazetteer's spellings when it knows the person.
 
     "Choe Son-hui" / "CHOE SON HUI" / "Choe Son Hui" -> "Choe Son Hui"; "Kim Jong-un" -> "Kim Jong Un".
     """
-    global _DEFAULT_ALIASES
     form = canonical_form(name)
-    if _DEFAULT_ALIASES is None:
-        from monitor.classify.gazetteer import load_gazetteer
-
-        _DEFAULT_ALIASES = load_gazetteer(None).alias_to_name
-    return _DEFAULT_ALIASES.get(form, form)
+    return _packaged_spellings().get(form, form)
 
 
 def known_spelling(name: str) -> bool:
     """Whether a name is spelt as the packaged gazetteer spells one of its officials (a canonical spelling, not a
     reading of Hangul)."""
-    canonical_name(name)  # loads the spellings once
-    assert _DEFAULT_ALIASES is not None
-    return canonical_form(name) in _DEFAULT_ALIASES
+    return canonical_form(name) in _packaged_spellings()
 
 
 # Letters that Hangul cannot tell apart, or writes one way, as one letter: a name read back from its DPRK Hangul
